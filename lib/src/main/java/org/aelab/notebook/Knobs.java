@@ -1,0 +1,116 @@
+package org.aelab.notebook;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * A notebook's settings ("knobs"): each has the chapter's default and can be overridden, for a
+ * fast test run, by the environment variable {@code AELAB_<NAME>} or the system property
+ * {@code aelab.<name>} in lower case (for example {@code AELAB_TRAIN_LIMIT} or {@code aelab.train_limit}).
+ *
+ * <pre>{@code
+ * int epochs = Knobs.integer("EPOCHS", 100, 1, 10_000);
+ * int trainLimit = Knobs.integer("TRAIN_LIMIT", 60_000, 1, 60_000);
+ * Knobs.table()   // shows every knob, its value and where the value came from
+ * }</pre>
+ *
+ * A value that does not parse or lies outside its range is an error that names the variable,
+ * instead of a silent fallback to the default.
+ */
+public final class Knobs {
+
+    private record Setting(String value, String defaultValue, String source) {
+    }
+
+    private static final Map<String, Setting> READ = new LinkedHashMap<>();
+
+    private Knobs() {
+    }
+
+    /** An integer knob in {@code [min, max]}. */
+    public static int integer(String name, int defaultValue, int min, int max) {
+        String raw = lookup(name, Integer.toString(defaultValue));
+        int value;
+        try {
+            value = Integer.parseInt(raw.trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw invalid(name, raw, "is not an integer", Integer.toString(defaultValue));
+        }
+        if (value < min || value > max) {
+            throw invalid(name, raw, "is outside [" + min + ", " + max + "]", Integer.toString(defaultValue));
+        }
+        return value;
+    }
+
+    /** A floating-point knob in {@code [min, max]}. */
+    public static double decimal(String name, double defaultValue, double min, double max) {
+        String raw = lookup(name, Double.toString(defaultValue));
+        double value;
+        try {
+            value = Double.parseDouble(raw.trim());
+        } catch (NumberFormatException e) {
+            throw invalid(name, raw, "is not a number", Double.toString(defaultValue));
+        }
+        if (!(value >= min && value <= max)) {
+            throw invalid(name, raw, "is outside [" + min + ", " + max + "]", Double.toString(defaultValue));
+        }
+        return value;
+    }
+
+    /** A yes/no knob: {@code true/false}, {@code 1/0}, {@code yes/no}. */
+    public static boolean flag(String name, boolean defaultValue) {
+        String raw = lookup(name, Boolean.toString(defaultValue));
+        switch (raw.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes":
+                return true;
+            case "false", "0", "no":
+                return false;
+            default:
+                throw invalid(name, raw, "is not true/false", Boolean.toString(defaultValue));
+        }
+    }
+
+    /** The environment variable that overrides knob {@code name}. */
+    public static String environmentVariable(String name) {
+        return "AELAB_" + name.toUpperCase(Locale.ROOT);
+    }
+
+    /** Every knob read so far in this JVM: name, value, default and where the value came from. */
+    public static synchronized Table table() {
+        StringColumn names = StringColumn.create("knob");
+        StringColumn values = StringColumn.create("value");
+        StringColumn defaults = StringColumn.create("default");
+        StringColumn sources = StringColumn.create("set by");
+        READ.forEach((name, setting) -> {
+            names.append(name);
+            values.append(setting.value());
+            defaults.append(setting.defaultValue());
+            sources.append(setting.source());
+        });
+        return Table.create("Knobs", names, values, defaults, sources);
+    }
+
+    private static synchronized String lookup(String name, String defaultValue) {
+        String property = "aelab." + name.toLowerCase(Locale.ROOT);
+        String variable = environmentVariable(name);
+        String value = defaultValue;
+        String source = "default";
+        if (System.getProperty(property) != null) {
+            value = System.getProperty(property);
+            source = "-D" + property;
+        } else if (System.getenv(variable) != null && !System.getenv(variable).isBlank()) {
+            value = System.getenv(variable);
+            source = "$" + variable;
+        }
+        READ.put(name, new Setting(value, defaultValue, source));
+        return value;
+    }
+
+    private static IllegalArgumentException invalid(String name, String raw, String problem, String defaultValue) {
+        return new IllegalArgumentException("Knob " + name + " = '" + raw + "' " + problem + ". Fix or unset "
+                + environmentVariable(name) + " (default " + defaultValue + ").");
+    }
+}

@@ -1,0 +1,43 @@
+package org.aelab.notebook;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where the project keeps what notebooks produce (results, checkpoints): its {@code build/}
+ * directory.
+ *
+ * <p>The directory is, in order: the system property {@code aelab.buildDir}, the environment
+ * variable {@code AELAB_BUILD_DIR}, or {@code build/} under the project root, found by walking up
+ * from the working directory to the first folder that holds both {@code pom.xml} and
+ * {@code notebooks/} (a notebook's kernel runs in {@code notebooks/}). Outside the project it
+ * falls back to {@code build/} in the working directory.
+ */
+public final class ProjectPaths {
+
+    private ProjectPaths() {
+    }
+
+    /** The project's build directory (not created). */
+    public static Path buildDir() {
+        String configured = System.getProperty("aelab.buildDir", System.getenv("AELAB_BUILD_DIR"));
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        return buildDirAbove(Path.of("").toAbsolutePath());
+    }
+
+    static Path buildDirAbove(Path workingDir) {
+        for (Path dir = workingDir; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("notebooks"))) {
+                return dir.resolve("build");
+            }
+        }
+        return workingDir.resolve("build");
+    }
+
+    /** A sub-directory of {@link #buildDir()}, e.g. {@code resolve("results")}. */
+    public static Path resolve(String first, String... more) {
+        return buildDir().resolve(Path.of(first, more));
+    }
+}

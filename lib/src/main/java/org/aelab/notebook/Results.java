@@ -1,0 +1,154 @@
+package org.aelab.notebook;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A notebook's machine-readable results: the metrics of each model it trains, which the main job
+ * collects into {@code build/site/results.json} and the results table of the site.
+ *
+ * <pre>{@code
+ * Results.forNotebook("02-autoencoder")
+ *        .model("Dense AE (20-d)")
+ *        .metric("test_sse_per_image", sse)
+ *        .metric("test_bce_per_pixel", bce)
+ *        .epochSeconds(history.epochSeconds())
+ *        .save();
+ * }</pre>
+ *
+ * The file is {@code <results dir>/<notebook>.json}, where the results directory is the
+ * environment variable {@code AELAB_RESULTS_DIR} or else {@code build/results} (see
+ * {@link ProjectPaths}). Its schema:
+ * <pre>{@code
+ * {"notebook": "02-autoencoder",
+ *  "models": {"Dense AE (20-d)": {"metrics": {"test_sse_per_image": 7.8, ...},
+ *                                 "epochs": 100, "epoch_seconds": [1.7, ...],
+ *                                 "total_seconds": 171.0}}}
+ * }</pre>
+ * Metric names in use: {@code test_sse_per_image} (sum of squared pixel errors per test image),
+ * {@code test_bce_per_pixel} (mean binary cross-entropy per test pixel), {@code test_neg_elbo}
+ * (negative ELBO per test image, in nats), {@code explained_variance}.
+ */
+public final class Results {
+
+    private final String notebook;
+    private final Map<String, ModelResult> models = new LinkedHashMap<>();
+
+    private Results(String notebook) {
+        this.notebook = notebook;
+    }
+
+    /** Starts the results of the notebook whose file name (without {@code .ipynb}) is {@code notebook}. */
+    public static Results forNotebook(String notebook) {
+        if (notebook == null || !notebook.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("Notebook name '" + notebook
+                    + "' must be a file name without extension, such as 02-autoencoder");
+        }
+        return new Results(notebook);
+    }
+
+    /** The results of one model; calling it again with the same name returns the same entry. */
+    public ModelResult model(String name) {
+        Objects.requireNonNull(name, "model name");
+        return models.computeIfAbsent(name, n -> new ModelResult(this));
+    }
+
+    /** The directory results are written to. */
+    public static Path directory() {
+        String configured = System.getenv("AELAB_RESULTS_DIR");
+        return configured != null && !configured.isBlank()
+                ? Path.of(configured).toAbsolutePath()
+                : ProjectPaths.resolve("results");
+    }
+
+    /** Writes {@code <notebook>.json} atomically and returns its path. */
+    public Path save() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("notebook", notebook);
+        Map<String, Object> modelsJson = new LinkedHashMap<>();
+        models.forEach((name, model) -> modelsJson.put(name, model.toJson()));
+        json.put("models", modelsJson);
+        Path directory = directory();
+        Path target = directory.resolve(notebook + ".json");
+        try {
+            Files.createDirectories(directory);
+            Path temporary = Files.createTempFile(directory, notebook, ".json.tmp");
+            Files.writeString(temporary, new GsonBuilder().setPrettyPrinting()
+                    .create().toJson(json));
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write results to " + target + ": " + e.getMessage(), e);
+        }
+        return target;
+    }
+
+    /** The metrics and timings of one model. */
+    public static final class ModelResult {
+        private final Results owner;
+        private final Map<String, Double> metrics = new LinkedHashMap<>();
+        private final List<Double> epochSeconds = new ArrayList<>();
+        private Integer epochs;
+        private Double totalSeconds;
+
+        private ModelResult(Results owner) {
+            this.owner = owner;
+        }
+
+        /** Records a metric; non-finite values are rejected because they mean the run went wrong. */
+        public ModelResult metric(String name, double value) {
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException("Metric " + name + " is " + value
+                        + ": the model diverged or the metric was computed on empty data");
+            }
+            metrics.put(name, value);
+            return this;
+        }
+
+        /**
+         * Seconds each training epoch took; also sets {@code epochs} and, unless set explicitly,
+         * {@code total_seconds} to their count and sum.
+         */
+        public ModelResult epochSeconds(List<? extends Number> seconds) {
+            epochSeconds.clear();
+            seconds.forEach(s -> epochSeconds.add(s.doubleValue()));
+            epochs = seconds.size();
+            return this;
+        }
+
+        /** Total seconds to fit the model (for PCA: covariance plus eigendecomposition). */
+        public ModelResult totalSeconds(double seconds) {
+            totalSeconds = seconds;
+            return this;
+        }
+
+        /** Another model of the same notebook. */
+        public ModelResult model(String name) {
+            return owner.model(name);
+        }
+
+        /** Writes the notebook's results; see {@link Results#save()}. */
+        public Path save() {
+            return owner.save();
+        }
+
+        private Map<String, Object> toJson() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("metrics", metrics);
+            json.put("epochs", epochs == null ? 0 : epochs);
+            json.put("epoch_seconds", epochSeconds);
+            double total = totalSeconds != null ? totalSeconds
+                    : epochSeconds.stream().mapToDouble(Double::doubleValue).sum();
+            json.put("total_seconds", total);
+            return json;
+        }
+    }
+}

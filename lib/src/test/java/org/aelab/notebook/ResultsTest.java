@@ -1,0 +1,76 @@
+package org.aelab.notebook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultsTest {
+
+    @TempDir
+    Path buildDir;
+
+    @AfterEach
+    void clearProperty() {
+        System.clearProperty("aelab.buildDir");
+    }
+
+    @Test
+    void writesTheDocumentedSchema() throws Exception {
+        System.setProperty("aelab.buildDir", buildDir.toString());
+        Path file = Results.forNotebook("02-autoencoder")
+                .model("Dense AE")
+                .metric("test_sse_per_image", 7.8)
+                .metric("test_bce_per_pixel", 0.273)
+                .epochSeconds(List.of(1.5, 2.5))
+                .model("PCA k=20")
+                .metric("test_sse_per_image", 14.66)
+                .totalSeconds(1.9)
+                .save();
+
+        assertEquals(buildDir.resolve("results/02-autoencoder.json"), file);
+        JsonObject json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        assertEquals("02-autoencoder", json.get("notebook").getAsString());
+        JsonObject ae = json.getAsJsonObject("models").getAsJsonObject("Dense AE");
+        assertEquals(7.8, ae.getAsJsonObject("metrics").get("test_sse_per_image").getAsDouble());
+        assertEquals(2, ae.get("epochs").getAsInt());
+        assertEquals(4.0, ae.get("total_seconds").getAsDouble());
+        assertEquals(2, ae.getAsJsonArray("epoch_seconds").size());
+        JsonObject pca = json.getAsJsonObject("models").getAsJsonObject("PCA k=20");
+        assertEquals(0, pca.get("epochs").getAsInt());
+        assertEquals(1.9, pca.get("total_seconds").getAsDouble());
+        try (var listing = Files.list(file.getParent())) {
+            assertEquals(1, listing.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void rejectsNonFiniteMetricsAndBadNames() {
+        Results results = Results.forNotebook("x");
+        assertThrows(IllegalArgumentException.class, () -> results.model("m").metric("loss", Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> Results.forNotebook("../escape"));
+    }
+
+    @Test
+    void buildDirIsUnderTheProjectRootFoundFromTheNotebooksFolder() throws Exception {
+        Path root = buildDir.resolve("project");
+        Files.createDirectories(root.resolve("notebooks"));
+        Files.writeString(root.resolve("pom.xml"), "<project/>");
+        assertEquals(root.resolve("build"), ProjectPaths.buildDirAbove(root.resolve("notebooks")));
+        Path elsewhere = buildDir.resolve("elsewhere");
+        assertEquals(elsewhere.resolve("build"), ProjectPaths.buildDirAbove(elsewhere));
+    }
+
+    @Test
+    void explicitBuildDirWins() {
+        System.setProperty("aelab.buildDir", buildDir.resolve("custom").toString());
+        assertEquals(buildDir.resolve("custom"), ProjectPaths.buildDir());
+    }
+}
