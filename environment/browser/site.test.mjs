@@ -1,0 +1,89 @@
+// Opens every page of the rendered site (README command 2 builds it with smoke knobs) in headless
+// Chromium with the network cut off, and checks what a reader would see: every plot drew, every
+// image decoded, formulas were typeset, no JavaScript error. Saves a screenshot of each page.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium, offlinePage, serveDirectory } from './browser.mjs';
+
+const SITE = process.env.SITE_DIR ?? join(import.meta.dirname, '..', '..', 'build', 'site');
+const SHOTS = join(SITE, 'screenshots');
+
+let browser;
+let server;
+before(async () => {
+  assert.ok(existsSync(join(SITE, 'index.html')), `${SITE}/index.html missing: build the site first`);
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium();
+  server = await serveDirectory(SITE);
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** What the executed notebook says the page must show. */
+function expectations(notebookFile) {
+  const notebook = JSON.parse(readFileSync(notebookFile, 'utf8'));
+  let plots = 0;
+  let images = 0;
+  let formulas = false;
+  for (const cell of notebook.cells) {
+    if (cell.cell_type === 'markdown' && /\$[^$]+\$/.test([].concat(cell.source).join(''))) formulas = true;
+    for (const output of cell.outputs ?? []) {
+      const data = output.data ?? {};
+      if (data['image/png']) images += 1;
+      const html = [].concat(data['text/html'] ?? []).join('');
+      plots += (html.match(/Plotly\.newPlot\(/g) ?? []).length;
+    }
+  }
+  return { plots, images, formulas };
+}
+
+const pages = readdirSync(SITE).filter((f) => f.endsWith('.html')).sort();
+
+test('the site has an index and at least one notebook page', () => {
+  assert.ok(pages.includes('index.html'));
+  assert.ok(pages.length >= 2, `pages: ${pages}`);
+});
+
+for (const name of pages) {
+  test(`${name} renders offline`, async () => {
+    const { page, problems, close } = await offlinePage(browser);
+    try {
+      await page.goto(server.url + name, { waitUntil: 'load' });
+      const notebookFile = join(SITE, name.replace(/\.html$/, '.ipynb'));
+      const expected = existsSync(notebookFile) ? expectations(notebookFile) : { plots: 0, images: 0, formulas: false };
+
+      if (expected.plots > 0) {
+        await page.waitForFunction((n) => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n,
+          expected.plots, { timeout: 30_000 }).catch(() => {});
+        const drawn = await page.$$eval('.js-plotly-plot', (plots) => plots.filter((p) => {
+          const svg = p.querySelector('.main-svg');
+          return svg && svg.getBoundingClientRect().width > 0 && p.querySelectorAll('.trace, .scatterlayer path').length > 0;
+        }).length);
+        assert.equal(drawn, expected.plots, `${name}: ${drawn} of ${expected.plots} plots drew`);
+      }
+
+      const images = await page.$$eval('img', (imgs) => Promise.all(imgs.map((img) => (img.complete
+        ? Promise.resolve() : new Promise((r) => { img.onload = r; img.onerror = r; })).then(() => ({
+        src: img.src.slice(0, 60), width: img.naturalWidth })))));
+      const broken = images.filter((i) => i.width === 0);
+      assert.deepEqual(broken, [], `${name}: images that did not decode`);
+      assert.ok(images.length >= expected.images, `${name}: ${images.length} images, expected ${expected.images}`);
+
+      if (expected.formulas) {
+        await page.waitForFunction(() => document.querySelectorAll('.MathJax_CHTML, .mjx-chtml').length > 0,
+          null, { timeout: 30_000 }).catch(() => {});
+        const typeset = await page.$$eval('.MathJax_CHTML, .mjx-chtml', (f) => f.length);
+        assert.ok(typeset > 0, `${name}: no formula was typeset by MathJax`);
+      }
+
+      await page.screenshot({ path: join(SHOTS, name.replace(/\.html$/, '.png')), fullPage: true });
+      assert.deepEqual(problems, [], `${name}: problems in the browser`);
+    } finally {
+      await close();
+    }
+  });
+}

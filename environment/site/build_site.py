@@ -1,0 +1,240 @@
+#!/usr/bin/python3
+"""Execute the notebooks in order with the aelab-java kernel and publish them as a static site.
+
+Writes, under the output directory (default build/site):
+  <notebook>.ipynb   the executed notebook, outputs kept
+  <notebook>.html    its rendering (nbconvert, lab template), working offline
+  index.html         links in order and a table of every model's results
+  results.json       the same results, machine-readable (schema in README.md)
+  assets/            MathJax and RequireJS copied from Debian's packages, so nothing loads from a CDN
+
+Each notebook saves its own results to $AELAB_RESULTS_DIR/<notebook>.json through
+org.aelab.notebook.Results; this script points that variable at a fresh directory per run.
+"""
+import argparse
+import datetime
+import html
+import json
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbconvert import HTMLExporter
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+KERNEL_NAME = "aelab-java"
+SMOKE_KNOBS = {"EPOCHS": "2", "TRAIN_LIMIT": "2000"}
+MATHJAX_SOURCE = Path("/usr/share/javascript/mathjax")
+MATHJAX_PARTS = ["MathJax.js", "config/TeX-AMS_CHTML-full.js", "config/Safe.js", "extensions",
+                 "jax/input/TeX", "jax/output/CommonHTML", "jax/element", "localization/en",
+                 "fonts/HTML-CSS/TeX/woff"]
+REQUIREJS = Path("/usr/share/javascript/requirejs/require.min.js")
+# Columns of the results table: label, metric keys tried in order.
+METRIC_COLUMNS = [("test SSE/img", ["test_sse_per_image"]),
+                  ("BCE/pixel or −ELBO", ["test_bce_per_pixel", "test_neg_elbo"])]
+
+
+def log(message):
+    print(f"\033[1m[site]\033[0m {message}", flush=True)
+
+
+class ProgressClient(NotebookClient):
+    """Echoes each finished epoch of a training progress display to the terminal."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.printed_lines = set()
+
+    def process_message(self, msg, cell, cell_index):
+        if msg["msg_type"] in ("display_data", "update_display_data"):
+            text = msg["content"].get("data", {}).get("text/plain", "")
+            for line in text.splitlines():
+                # The training progress ends each finished epoch with a line "epoch N/M ... done".
+                if line.lstrip().lower().startswith("epoch") and line.rstrip().endswith("done") \
+                        and line not in self.printed_lines:
+                    self.printed_lines.add(line)
+                    print(f"      {line.strip()}", flush=True)
+        return super().process_message(msg, cell, cell_index)
+
+
+def select_notebooks(only):
+    notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    if only:
+        wanted = [w.strip() for w in only.split(",") if w.strip()]
+        notebooks = [nb for nb in notebooks if any(nb.stem.startswith(w) for w in wanted)]
+        if not notebooks:
+            sys.exit(f"--only {only!r} matches no notebook in {NOTEBOOKS}")
+    return notebooks
+
+
+def copy_assets(out):
+    assets = out / "assets"
+    for part in MATHJAX_PARTS:
+        source, target = MATHJAX_SOURCE / part, assets / "mathjax" / part
+        if not source.exists():
+            sys.exit(f"{source} is missing: install it with 'apt-get install libjs-mathjax'")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, target)
+    if not REQUIREJS.exists():
+        sys.exit(f"{REQUIREJS} is missing: install it with 'apt-get install libjs-requirejs'")
+    shutil.copy2(REQUIREJS, assets / "require.min.js")
+
+
+def html_exporter():
+    exporter = HTMLExporter(template_name="lab")
+    exporter.mathjax_url = "assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+    exporter.require_js_url = "assets/require.min.js"
+    return exporter
+
+
+def title_of(nb, fallback):
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def execute(path, out, results_dir, index, count, timeout):
+    log(f"[{index}/{count}] {path.stem}: executing")
+    nb = nbformat.read(path, as_version=4)
+    client = ProgressClient(nb, kernel_name=KERNEL_NAME, timeout=timeout, allow_errors=False,
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    started = time.monotonic()
+    failure = None
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
+        failure = error
+    seconds = time.monotonic() - started
+    nbformat.write(nb, out / f"{path.stem}.ipynb")
+    body, _ = html_exporter().from_notebook_node(nb)
+    (out / f"{path.stem}.html").write_text(body, encoding="utf-8")
+    if failure is not None:
+        first_line = str(failure).strip().splitlines()[-1] if str(failure).strip() else type(failure).__name__
+        sys.exit(f"[site] {path.stem} failed after {seconds:.0f} s: {first_line}\n"
+                 f"       The executed notebook with the error is {out / (path.stem + '.ipynb')}")
+    result_file = results_dir / f"{path.stem}.json"
+    models = json.loads(result_file.read_text())["models"] if result_file.exists() else {}
+    log(f"[{index}/{count}] {path.stem}: done in {seconds:.1f} s, {len(models)} model(s) recorded")
+    return {"title": title_of(nb, path.stem), "html": f"{path.stem}.html", "notebook": f"{path.stem}.ipynb",
+            "execution_seconds": round(seconds, 2), "models": models}
+
+
+def fmt(value, digits=4):
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}g}" if abs(value) < 1000 else f"{value:.0f}"
+    return str(value)
+
+
+def results_rows(notebooks):
+    rows = []
+    for name, entry in notebooks.items():
+        for model, result in entry["models"].items():
+            metrics = result.get("metrics", {})
+            cells = [html.escape(name), html.escape(model)]
+            for _, keys in METRIC_COLUMNS:
+                key = next((k for k in keys if k in metrics), None)
+                cells.append(fmt(metrics.get(key)) + (" (−ELBO)" if key == "test_neg_elbo" else ""))
+            seconds = result.get("epoch_seconds") or []
+            cells += [str(result.get("epochs", 0)), fmt(statistics.median(seconds), 3) if seconds else "–",
+                      fmt(result.get("total_seconds"), 3)]
+            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return rows
+
+
+def write_index(out, report):
+    items = "\n".join(f'<li><a href="{html.escape(e["html"])}">{html.escape(e["title"])}</a> '
+                      f'<span class="muted">({html.escape(n)}, executed in {e["execution_seconds"]:.0f} s; '
+                      f'<a href="{html.escape(e["notebook"])}">.ipynb</a>)</span></li>'
+                      for n, e in report["notebooks"].items())
+    headers = ["notebook", "model"] + [label for label, _ in METRIC_COLUMNS] + \
+              ["epochs", "median s/epoch", "total s"]
+    knobs = ", ".join(f"{k}={v}" for k, v in report["knobs"].items()) or "chapter defaults"
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Autoencoders in Java</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+table {{ border-collapse: collapse; margin: 1rem 0; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .8rem; text-align: right; }}
+th:nth-child(-n+2), td:nth-child(-n+2) {{ text-align: left; }}
+.muted {{ color: #777; font-size: .9em; }}
+</style></head><body>
+<h1>Autoencoders in Java</h1>
+<p>Notebooks executed on {html.escape(report["generated"])} with {html.escape(knobs)}.
+Read them in order:</p>
+<ol>
+{items}
+</ol>
+<h2>Results on the Fashion-MNIST test set</h2>
+<table id="results">
+<thead><tr>{"".join(f"<th>{h}</th>" for h in headers)}</tr></thead>
+<tbody>
+{chr(10).join(results_rows(report["notebooks"]))}
+</tbody></table>
+<p class="muted">SSE/img: sum of squared pixel errors per test image (pixels in [0, 1]).
+BCE/pixel: mean binary cross-entropy per test pixel. −ELBO: negative evidence lower bound per test image.
+Machine-readable: <a href="results.json">results.json</a>.</p>
+</body></html>
+"""
+    (out / "index.html").write_text(page, encoding="utf-8")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", help="comma-separated notebook name prefixes, e.g. 01,02")
+    parser.add_argument("--smoke", action="store_true",
+                        help="small knobs for a fast check: " + " ".join(f"{k}={v}" for k, v in SMOKE_KNOBS.items()))
+    parser.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE",
+                        help="override a knob, e.g. --set EPOCHS=5 (becomes AELAB_EPOCHS=5)")
+    parser.add_argument("--out", default=str(ROOT / "build" / "site"), help="output directory")
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
+    args = parser.parse_args()
+
+    knobs = dict(SMOKE_KNOBS) if args.smoke else {}
+    for assignment in args.set:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name:
+            sys.exit(f"--set {assignment!r}: expected KNOB=VALUE, e.g. EPOCHS=5")
+        knobs[name.strip().upper()] = value.strip()
+    for name, value in knobs.items():
+        os.environ[f"AELAB_{name}"] = value
+
+    out = Path(args.out).resolve()
+    results_dir = out / "results"
+    if results_dir.exists():
+        shutil.rmtree(results_dir)
+    results_dir.mkdir(parents=True)
+    os.environ["AELAB_RESULTS_DIR"] = str(results_dir)
+    copy_assets(out)
+
+    notebooks = select_notebooks(args.only)
+    started = time.monotonic()
+    report = {"generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+              "knobs": knobs, "notebooks": {}}
+    for index, path in enumerate(notebooks, 1):
+        report["notebooks"][path.stem] = execute(path, out, results_dir, index, len(notebooks), args.timeout)
+        # Written after every notebook, so a failure later still leaves the finished ones published.
+        (out / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+        write_index(out, report)
+    report["total_seconds"] = round(time.monotonic() - started, 1)
+    (out / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_index(out, report)
+    log(f"{len(notebooks)} notebook(s) in {report['total_seconds']:.0f} s -> {out / 'index.html'}")
+
+
+if __name__ == "__main__":
+    main()

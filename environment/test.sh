@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# README command 2: set up (idempotent), then run every test: JUnit (helper jar, kernel), every
+# notebook executed headless with smoke knobs, and the rendered pages checked in headless Chromium.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+started=$(date +%s)
+step() { printf '\n\033[1m[test] %s\033[0m (%d s so far)\n' "$*" "$(( $(date +%s) - started ))"; }
+
+step "set-up"
+"$ROOT/environment/setup.sh"
+
+step "JUnit: helper jar and kernel"
+(cd "$ROOT" && mvn -B verify)
+
+step "notebooks executed with smoke knobs"
+SITE="$ROOT/build/test-site"
+rm -rf "$SITE"
+/usr/bin/python3 "$ROOT/environment/site/build_site.py" --smoke --out "$SITE"
+/usr/bin/python3 -m unittest discover -s "$ROOT/environment/tests" -p 'test_*.py' -v
+
+step "rendered pages and the live notebook in headless Chromium"
+(cd "$ROOT/environment/browser" && npm ci --no-audit --no-fund --loglevel=error)
+(cd "$ROOT/environment/browser" && SITE_DIR="$SITE" node --test --test-concurrency=1)
+
+step "all tests passed in $(( $(date +%s) - started )) s"
