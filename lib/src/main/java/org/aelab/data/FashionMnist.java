@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -306,8 +307,8 @@ public final class FashionMnist {
         }
 
         private String memoryKey(Split split, Path labelsFile, Path imagesFile) {
-            return split + "|" + verify + "|" + checksums + "|" + fingerprint(labelsFile) + "|"
-                    + fingerprint(imagesFile);
+            return split + "|" + verify + "|" + new TreeMap<>(checksums) + "|" + fingerprint(labelsFile)
+                    + "|" + fingerprint(imagesFile);
         }
 
         private static String fingerprint(Path file) {

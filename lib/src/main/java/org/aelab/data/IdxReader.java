@@ -52,14 +52,15 @@ final class IdxReader {
      */
     static float[] readImages(Path file, int expectedCount, Path labelsFile, Expected expected) {
         try (Source in = Source.open(file)) {
-            byte[] header = in.header(16, "16-byte IDX image header");
-            int magic = intAt(header, 0);
+            // The magic number first, so that a short file of the wrong kind is named for what it is.
+            int magic = intAt(in.header(4, "16-byte IDX image header"), 0);
             if (magic != IMAGES_MAGIC) {
                 throw wrongMagic(file, magic, IMAGES_MAGIC, "image");
             }
-            int count = intAt(header, 4);
-            int rows = intAt(header, 8);
-            int columns = intAt(header, 12);
+            byte[] header = in.header(12, "16-byte IDX image header");
+            int count = intAt(header, 0);
+            int rows = intAt(header, 4);
+            int columns = intAt(header, 8);
             if (count < 0 || rows != ROWS || columns != COLUMNS) {
                 throw new FashionMnistException(String.format(
                         "%s has a header for %d images of %d x %d pixels; Fashion-MNIST has images of"
@@ -110,12 +111,11 @@ final class IdxReader {
      */
     static byte[] readLabels(Path file, int classCount, Expected expected) {
         try (Source in = Source.open(file)) {
-            byte[] header = in.header(8, "8-byte IDX label header");
-            int magic = intAt(header, 0);
+            int magic = intAt(in.header(4, "8-byte IDX label header"), 0);
             if (magic != LABELS_MAGIC) {
                 throw wrongMagic(file, magic, LABELS_MAGIC, "label");
             }
-            int count = intAt(header, 4);
+            int count = intAt(in.header(4, "8-byte IDX label header"), 0);
             if (count < 0) {
                 throw new FashionMnistException(
                         file + " has a header for " + count + " labels; the file is damaged.", file);
