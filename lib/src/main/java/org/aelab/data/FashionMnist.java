@@ -126,7 +126,7 @@ public final class FashionMnist {
         private boolean keepInMemory = true;
         private boolean verify = true;
         private Map<String, String> checksums = SHA256;
-        private Duration timeout = Duration.ofMinutes(2);
+        private Duration timeout = Duration.ofSeconds(30);
 
         private Loader() {
         }
@@ -195,7 +195,7 @@ public final class FashionMnist {
             return this;
         }
 
-        /** How long to wait for a download to start answering. */
+        /** How long to wait for the mirror to connect and to start answering (30 s by default). */
         Loader timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout);
             return this;

@@ -23,6 +23,7 @@ public enum Split {
         return filePrefix + "-labels-idx1-ubyte";
     }
 
+    /** "train" or "test", as in the descriptions of loaded sets. */
     @Override
     public String toString() {
         return name().toLowerCase(java.util.Locale.ROOT);
