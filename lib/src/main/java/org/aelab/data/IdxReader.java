@@ -27,6 +27,9 @@ final class IdxReader {
     static final int COLUMNS = 28;
     static final int PIXELS = ROWS * COLUMNS;
 
+    /** More items than any MNIST-style file has; a header that claims more is damaged. */
+    static final int MAX_COUNT = 1_000_000;
+
     private static final int CHUNK = 1 << 16;
     private static final float[] PIXEL_VALUE = new float[256];
 
@@ -73,12 +76,11 @@ final class IdxReader {
                                 + " the same split (train-* or t10k-*).",
                         file, count, labelsFile, expectedCount), file);
             }
-            long total = (long) count * PIXELS;
-            if (total > Integer.MAX_VALUE - 8) {
-                throw new FashionMnistException(file + " claims " + count
-                        + " images, more than one array can hold; the file is damaged.", file);
+            if (count > MAX_COUNT) {
+                throw tooMany(file, count, "images");
             }
-            float[] pixels = new float[(int) total];
+            int total = count * PIXELS;
+            float[] pixels = new float[total];
             byte[] chunk = new byte[CHUNK];
             int done = 0;
             while (done < pixels.length) {
@@ -116,9 +118,8 @@ final class IdxReader {
                 throw wrongMagic(file, magic, LABELS_MAGIC, "label");
             }
             int count = intAt(in.header(4, "8-byte IDX label header"), 0);
-            if (count < 0) {
-                throw new FashionMnistException(
-                        file + " has a header for " + count + " labels; the file is damaged.", file);
+            if (count < 0 || count > MAX_COUNT) {
+                throw tooMany(file, count, "labels");
             }
             byte[] labels = new byte[count];
             int got = in.read(labels, count);
@@ -174,6 +175,12 @@ final class IdxReader {
         return new FashionMnistException(String.format(
                 "%s is not an IDX %s file: its magic number is 0x%08X, expected 0x%08X.%s",
                 file, kind, magic, expected, hint), file);
+    }
+
+    private static FashionMnistException tooMany(Path file, int count, String what) {
+        // Checked before allocating, so a damaged header cannot exhaust the memory.
+        return new FashionMnistException(String.format("%s has a header for %d %s; Fashion-MNIST files hold"
+                + " at most 60000, so the file is damaged or is not Fashion-MNIST.", file, count, what), file);
     }
 
     private static FashionMnistException truncated(Path file, Source in, String detail) {

@@ -103,9 +103,9 @@ public final class FashionMnistLoadBenchmark {
             double[] convert = new double[5];
             for (int i = 0; i < convert.length; i++) {
                 start = System.nanoTime();
-                try (NDArray array = again.toNDArray(manager)) {
-                    convert[i] = millis(start);
-                }
+                NDArray array = again.toNDArray(manager);
+                convert[i] = millis(start);
+                array.close();
             }
             System.out.printf(Locale.ROOT, "toNDArray of train (60000 x 784):           %8.1f ms median%n",
                     median(convert));

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -164,6 +165,22 @@ class IdxReaderTest {
         String message = assertThrows(FashionMnistException.class,
                 () -> IdxReader.readImages(file, -1, null, null)).getMessage();
         assertTrue(message.contains("5 images of 28 x 27 pixels") && message.contains("28 x 28"), message);
+    }
+
+    @Test
+    void implausibleCountsAreRejectedBeforeAllocating() {
+        byte[] labelHeader = ByteBuffer.allocate(8).putInt(IdxReader.LABELS_MAGIC).putInt(Integer.MAX_VALUE)
+                .array();
+        byte[] imageHeader = ByteBuffer.allocate(16).putInt(IdxReader.IMAGES_MAGIC).putInt(2_000_000)
+                .putInt(28).putInt(28).array();
+        Path labelFile = write(dir, "labels", labelHeader);
+        Path imageFile = write(dir, "images", imageHeader);
+        String labelsMessage = assertThrows(FashionMnistException.class,
+                () -> IdxReader.readLabels(labelFile, 10, null)).getMessage();
+        String imagesMessage = assertThrows(FashionMnistException.class,
+                () -> IdxReader.readImages(imageFile, -1, null, null)).getMessage();
+        assertTrue(labelsMessage.contains("header for 2147483647 labels"), labelsMessage);
+        assertTrue(imagesMessage.contains("header for 2000000 images"), imagesMessage);
     }
 
     @Test
