@@ -2,10 +2,15 @@ package org.aelab.data;
 
 import java.io.IOException;
 import java.lang.ref.SoftReference;
+import java.net.ConnectException;
+import java.net.ProxySelector;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -342,6 +347,7 @@ public final class FashionMnist {
                 partial = Files.createTempFile(cache, "." + name + ".gz.", ".part");
                 System.err.println("Downloading " + uri + " to " + cache + " ...");
                 HttpClient client = HttpClient.newBuilder()
+                        .proxy(ProxySelector.getDefault())
                         .connectTimeout(timeout)
                         .followRedirects(HttpClient.Redirect.NORMAL)
                         .build();
@@ -378,9 +384,23 @@ public final class FashionMnist {
             }
         }
 
-        private static String describe(IOException e) {
-            String message = e.getMessage();
-            return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        private String describe(IOException e) {
+            String detail = null;
+            for (Throwable t = e; t != null && detail == null; t = t.getCause()) {
+                if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                    detail = t.getMessage();
+                }
+            }
+            String text = e.getClass().getSimpleName() + (detail == null ? "" : ": " + detail);
+            if (e instanceof HttpTimeoutException) {
+                return text + " (no answer within " + timeout.toSeconds() + " s)";
+            }
+            if (e instanceof ConnectException || e instanceof UnknownHostException
+                    || e.getCause() instanceof UnresolvedAddressException) {
+                return text + " (no connection to the server: offline, or a proxy is needed? Java uses"
+                        + " -Dhttp.proxyHost/-Dhttp.proxyPort, not the http_proxy variable)";
+            }
+            return text;
         }
 
         private FashionMnistException unavailable(String name, List<Place> places, String downloadProblem,

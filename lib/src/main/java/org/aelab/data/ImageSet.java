@@ -206,7 +206,12 @@ public final class ImageSet {
      * pixels are copied once, straight into the native buffer the array uses.
      */
     public NDArray toNDArray(NDManager manager) {
-        ByteBuffer buffer = manager.allocateDirect(size * PIXELS * Float.BYTES);
+        long bytes = (long) size * PIXELS * Float.BYTES;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalStateException(size + " images need " + bytes + " bytes, more than one NDArray"
+                    + " buffer can take; convert them in parts, for example with limit(n)");
+        }
+        ByteBuffer buffer = manager.allocateDirect((int) bytes);
         buffer.asFloatBuffer().put(pixels, offset * PIXELS, size * PIXELS);
         return manager.create(buffer, new Shape(size, PIXELS), DataType.FLOAT32);
     }
