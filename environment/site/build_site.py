@@ -16,6 +16,7 @@ import datetime
 import html
 import json
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -46,20 +47,24 @@ def log(message):
 
 
 class ProgressClient(NotebookClient):
-    """Echoes each finished epoch of a training progress display to the terminal."""
+    """Echoes the summary line of each finished training epoch to the terminal."""
+
+    EPOCH_SUMMARY = re.compile(r"^epoch (\d+)/(\d+) · (?!step )")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.printed_lines = set()
+        self.printed = set()
 
     def process_message(self, msg, cell, cell_index):
-        if msg["msg_type"] in ("display_data", "update_display_data"):
-            text = msg["content"].get("data", {}).get("text/plain", "")
+        if msg["msg_type"] in ("display_data", "update_display_data", "stream"):
+            content = msg["content"]
+            text = content.get("text") or content.get("data", {}).get("text/plain", "")
             for line in text.splitlines():
-                # The training progress ends each finished epoch with a line "epoch N/M ... done".
-                if line.lstrip().lower().startswith("epoch") and line.rstrip().endswith("done") \
-                        and line not in self.printed_lines:
-                    self.printed_lines.add(line)
+                # The live progress shows "epoch N/M · step ..." while an epoch runs and
+                # "epoch N/M · <losses> · <seconds> ..." once it is done.
+                match = self.EPOCH_SUMMARY.match(line.strip())
+                if match and (cell_index, match.group(0)) not in self.printed:
+                    self.printed.add((cell_index, match.group(0)))
                     print(f"      {line.strip()}", flush=True)
         return super().process_message(msg, cell, cell_index)
 
