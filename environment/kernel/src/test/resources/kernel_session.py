@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Drives one kernel session through jupyter_client and reports what came back, as JSON.
 
-Usage: kernel_session.py KERNEL_NAME REQUESTS.json  (JUPYTER_PATH selects the kernelspec dir)
+Usage: kernel_session.py KERNEL_NAME REQUESTS.json RESULTS.json  (JUPYTER_PATH selects the kernelspec dir)
 
 REQUESTS.json is a list of requests, run in order on one kernel:
   {"op": "execute", "code": "...", "interrupt_after": 2.0 (optional, seconds), "timeout": 60}
@@ -9,7 +9,7 @@ REQUESTS.json is a list of requests, run in order on one kernel:
   {"op": "inspect", "code": "...", "cursor": 7}
   {"op": "is_complete", "code": "..."}
   {"op": "kernel_info"}
-Prints {"startup_seconds": s, "results": [...]} where each result has the "reply" content, the
+Writes {"startup_seconds": s, "results": [...]} where each result has the "reply" content, the
 iopub "outputs" ({"type", "content"}) the request caused, and "seconds" it took; for interrupted
 executions also "interrupt_to_reply_seconds".
 """
@@ -50,7 +50,7 @@ def wait_reply(kc, msg_id, deadline):
 
 
 def main():
-    kernel_name, requests_file = sys.argv[1], sys.argv[2]
+    kernel_name, requests_file, results_file = sys.argv[1], sys.argv[2], sys.argv[3]
     with open(requests_file) as f:
         requests = json.load(f)
     km = KernelManager(kernel_name=kernel_name)
@@ -99,7 +99,8 @@ def main():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
-    json.dump({"startup_seconds": startup, "results": results}, sys.stdout)
+    with open(results_file, "w") as f:
+        json.dump({"startup_seconds": startup, "results": results}, f)
 
 
 if __name__ == "__main__":

@@ -377,7 +377,8 @@ public final class AelabKernel extends BaseKernel {
             }
             int leading = text.length() - text.stripLeading().length();
             int line = 1 + (int) code.substring(0, consumed + leading).chars().filter(c -> c == '\n').count();
-            snippets.add(new SourceSnippet(text, source, line, text.strip().endsWith(";")));
+            // Without its leading blank lines, so diagnostics' positions count from the snippet's first line.
+            snippets.add(new SourceSnippet(text, source.stripLeading(), line, text.strip().endsWith(";")));
             consumed += text.length();
             remaining = rest;
         }
