@@ -63,12 +63,16 @@ public final class AelabKernel extends BaseKernel {
     static final String NAME = "aelab-java";
     static final String VERSION = "0.1.0";
 
-    /** Imported before anything else: what the jshell tool imports, plus the display helpers. */
+    /**
+     * Imported before anything else: the collections, I/O and functional basics every cell uses,
+     * plus the display helpers. Kept short because each import is a compile at start-up.
+     */
     private static final List<String> PRELUDE = List.of(
-            "import java.io.*;", "import java.math.*;", "import java.net.*;", "import java.nio.file.*;",
-            "import java.util.*;", "import java.util.concurrent.*;", "import java.util.function.*;",
-            "import java.util.regex.*;", "import java.util.stream.*;",
-            "import static " + Display.class.getName() + ".*;");
+            "import java.io.*;", "import java.nio.file.*;", "import java.util.*;", "import java.util.function.*;",
+            "import java.util.stream.*;", "import static " + Display.class.getName() + ".*;");
+
+    /** The process's own stderr (Jupyter's log), captured before cells swap System.err. */
+    private static final PrintStream STARTUP_LOG = System.err;
 
     private final KernelSettings settings;
     private final CellOutput output = new CellOutput();
@@ -134,12 +138,18 @@ public final class AelabKernel extends BaseKernel {
     void startInBackground() {
         Thread starter = new Thread(() -> {
             try {
+                long t0 = System.nanoTime();
                 JShell built = buildShell();
+                long t1 = System.nanoTime();
                 synchronized (shellLock) {
                     shell = built;
                     runStartup();
                 }
                 shellReady.complete(built);
+                if (System.getenv("AELAB_KERNEL_TIMING") != null) {
+                    STARTUP_LOG.printf("aelab-kernel: JShell built in %d ms, classpath and start-up scripts in %d ms%n",
+                            (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+                }
             } catch (Throwable t) {
                 shellReady.completeExceptionally(t);
             }
@@ -170,7 +180,7 @@ public final class AelabKernel extends BaseKernel {
     }
 
     private void runStartup() {
-        for (String entry : PathsHandler.split(settings.classpath())) {
+        for (String entry : entries(settings.classpath())) {
             List<Path> jars = resolveGlob(entry);
             if (jars.isEmpty()) {
                 startupProblems.add("IJAVA_CLASSPATH entry '" + entry + "' matches no file.");
@@ -180,7 +190,7 @@ public final class AelabKernel extends BaseKernel {
         for (String line : PRELUDE) {
             runQuietly(line, "kernel prelude");
         }
-        for (String entry : PathsHandler.split(settings.startupScriptsPath())) {
+        for (String entry : entries(settings.startupScriptsPath())) {
             List<Path> scripts = resolveGlob(entry);
             if (scripts.isEmpty()) {
                 startupProblems.add("IJAVA_STARTUP_SCRIPTS_PATH entry '" + entry + "' matches no file.");
@@ -198,6 +208,10 @@ public final class AelabKernel extends BaseKernel {
         }
     }
 
+    private static List<String> entries(String pathList) {
+        return PathsHandler.split(pathList).stream().filter(e -> !e.isBlank()).collect(Collectors.toList());
+    }
+
     static List<Path> resolveGlob(String entry) {
         try {
             return PathsHandler.resolveGlobs(entry);
@@ -208,9 +222,15 @@ public final class AelabKernel extends BaseKernel {
 
     /** Runs start-up code snippet by snippet; a failing snippet is noted and the rest still runs. */
     private void runQuietly(String code, String origin) {
+        boolean timing = System.getenv("AELAB_KERNEL_TIMING") != null;
         for (SourceSnippet snippet : split(code)) {
+            long t0 = System.nanoTime();
             try {
                 evalSnippet(snippet);
+                if (timing) {
+                    STARTUP_LOG.printf("aelab-kernel: %5d ms  %s%n", (System.nanoTime() - t0) / 1_000_000,
+                            snippet.source().lines().findFirst().orElse(""));
+                }
             } catch (CellError e) {
                 startupProblems.add(origin + ", line " + snippet.line() + ": " + e.name() + ": " + e.value()
                         + "\n    " + snippet.text().strip().replace("\n", "\n    "));

@@ -27,12 +27,17 @@ public final class KernelMain {
         KernelConnectionProperties connectionProperties =
                 KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
         AelabKernel kernel = new AelabKernel(KernelSettings.fromEnvironment(System.getenv()));
-        kernel.startInBackground();
-
         JupyterConnection connection = new JupyterConnection(connectionProperties);
         kernel.becomeHandlerForConnection(connection);
         kernel.onStartup();
         connection.connect();
+        // Answer Jupyter first; JShell, the classpath and the start-up scripts follow in the
+        // background and the first cell waits for them.
+        kernel.startInBackground();
+        if (System.getenv("AELAB_KERNEL_TIMING") != null) {
+            System.err.printf("aelab-kernel: connected %d ms after JVM start%n",
+                    System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
+        }
         connection.waitUntilClose();
         // Cell threads left running (daemon) or libraries' non-daemon threads must not keep a
         // shut-down kernel alive.
