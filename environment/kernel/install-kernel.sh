@@ -4,7 +4,7 @@
 # kernelspec and never one called "java" that you may already have.
 #
 # Usage: environment/kernel/install-kernel.sh [--user | --prefix DIR | --data-dir DIR]
-#                                             [--heap SIZE] [--java PATH] [--name NAME]
+#                                             [--heap SIZE] [--java PATH] [--name NAME] [--no-cds]
 #   --user          install for the current user with `jupyter kernelspec install --user` (default)
 #   --prefix DIR    install with `jupyter kernelspec install --prefix DIR`
 #                   (found by Jupyter when JUPYTER_PATH includes DIR/share/jupyter)
@@ -13,6 +13,9 @@
 #   --heap SIZE     maximum Java heap, e.g. 4g (default: $AELAB_KERNEL_HEAP or 6g)
 #   --java PATH     the java launcher to run (default: $JAVA_HOME/bin/java, else java on PATH)
 #   --name NAME     kernelspec name (default: aelab-java); notebooks name "aelab-java" in metadata
+#   --no-cds        skip the class-data-sharing archive (a warm-up run of ~10 s at install time that
+#                   makes every kernel start faster); rerun this script after rebuilding the jars,
+#                   or the archive no longer matches and the kernel starts at normal speed
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,6 +26,7 @@ target=""
 heap="${AELAB_KERNEL_HEAP:-6g}"
 java_cmd=""
 name="aelab-java"
+cds=yes
 
 die() { echo "install-kernel.sh: $*" >&2; exit 1; }
 
@@ -34,7 +38,8 @@ while [ $# -gt 0 ]; do
     --heap) [ $# -ge 2 ] || die "--heap needs a size such as 4g"; heap="$2"; shift 2 ;;
     --java) [ $# -ge 2 ] || die "--java needs the path of a java launcher"; java_cmd="$2"; shift 2 ;;
     --name) [ $# -ge 2 ] || die "--name needs a kernelspec name"; name="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-cds) cds=no; shift ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -82,11 +87,35 @@ if "$java_cmd" --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then
   jvm_opts+=("--enable-native-access=ALL-UNNAMED")
 fi
 
+classpath_globs="$lib_jar:$lib_deps/*.jar"
+startup_globs="$startup_dir/*.jsh"
+
+# Class-data sharing: a warm-up run records the classes a kernel loads (JShell, javac, the kernel)
+# into an archive that later starts map instead of loading again.
+if [ "$cds" = yes ]; then
+  if [ "$mode" = data-dir ]; then
+    mkdir -p "$target/kernels/$name"
+    cds_archive="$(cd "$target/kernels/$name" && pwd)/kernel.jsa"
+  else
+    mkdir -p "$root/environment/kernel/target/cds"
+    cds_archive="$root/environment/kernel/target/cds/$name.jsa"
+  fi
+  rm -f "$cds_archive"
+  if IJAVA_CLASSPATH="$classpath_globs" IJAVA_STARTUP_SCRIPTS_PATH="$startup_globs" \
+       "$java_cmd" "-XX:ArchiveClassesAtExit=$cds_archive" "${jvm_opts[@]}" -jar "$kernel_jar" --warm-up \
+       >"$cds_archive.log" 2>&1 && [ -f "$cds_archive" ]; then
+    jvm_opts+=("-XX:SharedArchiveFile=$cds_archive")
+  else
+    echo "install-kernel.sh: warning: no class-data-sharing archive (see $cds_archive.log); the kernel" \
+         "works but starts slower" >&2
+  fi
+fi
+
 spec_dir="$(mktemp -d)"
 trap 'rm -rf "$spec_dir"' EXIT
 JAVA_CMD="$java_cmd" JVM_OPTS="$(printf '%s\n' "${jvm_opts[@]}")" KERNEL_JAR="$kernel_jar" \
 DISPLAY_NAME="Java $java_major (aelab)" \
-CLASSPATH_GLOBS="$lib_jar:$lib_deps/*.jar" STARTUP_GLOBS="$startup_dir/*.jsh" \
+CLASSPATH_GLOBS="$classpath_globs" STARTUP_GLOBS="$startup_globs" \
   /usr/bin/env python3 - "$spec_dir/kernel.json" <<'PY'
 import json, os, sys
 argv = [os.environ["JAVA_CMD"], *os.environ["JVM_OPTS"].split("\n"), "-jar", os.environ["KERNEL_JAR"],

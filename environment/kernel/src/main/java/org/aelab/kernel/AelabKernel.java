@@ -147,8 +147,9 @@ public final class AelabKernel extends BaseKernel {
                 }
                 shellReady.complete(built);
                 if (System.getenv("AELAB_KERNEL_TIMING") != null) {
-                    STARTUP_LOG.printf("aelab-kernel: JShell built in %d ms, classpath and start-up scripts in %d ms%n",
-                            (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+                    STARTUP_LOG.printf("aelab-kernel: JShell built in %d ms, classpath and start-up scripts in %d ms;"
+                            + " process CPU time so far %d ms%n", (t1 - t0) / 1_000_000,
+                            (System.nanoTime() - t1) / 1_000_000, KernelMain.processCpuMillis());
                 }
             } catch (Throwable t) {
                 shellReady.completeExceptionally(t);
@@ -511,6 +512,27 @@ public final class AelabKernel extends BaseKernel {
         synchronized (shellLock) {
             shell.addToClasspath(path.toString());
         }
+    }
+
+    /** Runs typical first cells (values, errors, an image, completion) for {@code KernelMain --warm-up}. */
+    void warmUp() throws CellError {
+        awaitShell();
+        for (String code : List.of("1 + 1", "int warmUp(int n) { return n * 2; }\nwarmUp(21)",
+                "new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB)",
+                "int failing = notDefined;", "Integer.parseInt(\"x\")")) {
+            try {
+                DisplayData data = runCell(code);
+                if (data == null) {
+                    continue;
+                }
+            } catch (CellError expected) {
+                // Errors are part of a typical session too.
+            }
+        }
+        complete("System.out.pri", 14);
+        inspect("Math.max(1, 2)", 6, false);
+        isComplete("for (int i = 0; i < 3; i++) {");
+        output.drain(event -> { });
     }
 
     // ---------------------------------------------------------------- interrupt, complete, inspect

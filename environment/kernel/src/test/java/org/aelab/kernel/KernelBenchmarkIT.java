@@ -35,7 +35,7 @@ class KernelBenchmarkIT {
 
     @Test
     void printStartupAndNotebookTimes() throws Exception {
-        KernelHarness kernel = KernelHarness.install(tmp.resolve("jupyter"), "aelab-java", null, Map.of());
+        KernelHarness kernel = KernelHarness.install(tmp.resolve("jupyter"), "aelab-java", null, Map.of(), true);
         int runs = Integer.getInteger("aelab.bench.runs", 2);
         for (int i = 0; i < runs; i++) {
             JsonObject session = kernel.session(List.of(KernelHarness.execute("1 + 1")), 180);

@@ -51,14 +51,19 @@ final class KernelHarness {
     }
 
     /**
-     * Installs a kernelspec named {@code name} under {@code dir} with {@code java}; {@code env}
-     * entries replace or extend the kernelspec's environment (e.g. a fixture start-up script).
+     * Installs a kernelspec named {@code name} under {@code dir} with {@code java} (null: the
+     * installer's default); {@code env} entries replace or extend the kernelspec's environment (e.g.
+     * a fixture start-up script); {@code cds} keeps the installer's class-data-sharing warm-up.
      */
-    static KernelHarness install(Path dir, String name, String java, Map<String, String> env) throws Exception {
+    static KernelHarness install(Path dir, String name, String java, Map<String, String> env, boolean cds)
+            throws Exception {
         Path root = repoRoot();
         Files.createDirectories(dir);
         List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("environment/kernel/install-kernel.sh").toString(),
                 "--data-dir", dir.toString(), "--name", name, "--heap", "1g"));
+        if (!cds) {
+            cmd.add("--no-cds");
+        }
         if (java != null) {
             cmd.add("--java");
             cmd.add(java);

@@ -99,7 +99,7 @@ class KernelSessionIT {
         step("kernelInfo", Map.of("op", "kernel_info"));
 
         KernelHarness kernel = KernelHarness.install(tmp.resolve("jupyter"), "aelab-java-test", null,
-                Map.of("IJAVA_STARTUP_SCRIPTS_PATH", KernelHarness.resource("fixture-startup.jsh").toString()));
+                Map.of("IJAVA_STARTUP_SCRIPTS_PATH", KernelHarness.resource("fixture-startup.jsh").toString()), false);
         JsonObject session = kernel.session(new ArrayList<>(steps.values()), 240);
         JsonArray all = session.getAsJsonArray("results");
         int i = 0;

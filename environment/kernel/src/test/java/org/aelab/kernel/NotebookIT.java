@@ -35,7 +35,7 @@ class NotebookIT {
 
     @Test
     void realStartupScriptInterruptOnTimeoutAndRecovery() throws Exception {
-        KernelHarness kernel = KernelHarness.install(tmp.resolve("jupyter"), "aelab-java", null, Map.of());
+        KernelHarness kernel = KernelHarness.install(tmp.resolve("jupyter"), "aelab-java", null, Map.of(), true);
         JsonObject spec = kernel.kernelSpec();
         assertEquals("message", spec.get("interrupt_mode").getAsString());
 
@@ -70,7 +70,7 @@ class NotebookIT {
     @Test
     void ijavaTimeoutStopsALongCell() throws Exception {
         KernelHarness kernel = KernelHarness.install(tmp.resolve("jupyter-timeout"), "aelab-java-timeout", null,
-                Map.of("IJAVA_TIMEOUT", "1500", "IJAVA_STARTUP_SCRIPTS_PATH", ""));
+                Map.of("IJAVA_TIMEOUT", "1500", "IJAVA_STARTUP_SCRIPTS_PATH", ""), false);
         JsonObject session = kernel.session(List.of(
                 KernelHarness.execute("while (true) { }"),
                 KernelHarness.execute("1 + 1")), 120);
