@@ -40,6 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * One kernel session driven through jupyter_client, request by request, with a fixture start-up
  * script (so these checks do not depend on the helper library's API). Every check is its own
  * named step below; the session runs once and the steps read its results.
+ *
+ * <p>{@code -Daelab.test.java=/path/to/jdk/bin/java} runs the kernel on another JDK (e.g. 21 or 25,
+ * where {@code Thread.stop} no longer exists).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KernelSessionIT {
@@ -98,7 +101,7 @@ class KernelSessionIT {
         step("completeCode", isComplete("int a = 1;"));
         step("kernelInfo", Map.of("op", "kernel_info"));
 
-        KernelHarness kernel = KernelHarness.install(tmp.resolve("jupyter"), "aelab-java-test", null,
+        KernelHarness kernel = KernelHarness.install(tmp.resolve("jupyter"), "aelab-java-test", System.getProperty("aelab.test.java"),
                 Map.of("IJAVA_STARTUP_SCRIPTS_PATH", KernelHarness.resource("fixture-startup.jsh").toString()), false);
         JsonObject session = kernel.session(new ArrayList<>(steps.values()), 240);
         JsonArray all = session.getAsJsonArray("results");
@@ -106,7 +109,8 @@ class KernelSessionIT {
         for (String name : steps.keySet()) {
             results.put(name, all.get(i++).getAsJsonObject());
         }
-        System.out.printf("[kernel tests] start to ready: %.2f s; endless loop interrupt to reply: %.3f s%n",
+        System.out.printf("[kernel tests] Java %s: start to ready %.2f s; endless loop interrupt to reply %.3f s%n",
+                reply(result("kernelInfo")).getAsJsonObject("language_info").get("version").getAsString(),
                 session.get("startup_seconds").getAsDouble(),
                 result("endlessLoop").get("interrupt_to_reply_seconds").getAsDouble());
     }
