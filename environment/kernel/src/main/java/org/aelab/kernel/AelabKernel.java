@@ -588,7 +588,7 @@ public final class AelabKernel extends BaseKernel {
             for (SourceCodeAnalysis.Documentation doc : docs) {
                 text.append(doc.signature()).append('\n');
                 if (doc.javadoc() != null && !doc.javadoc().isBlank()) {
-                    text.append('\n').append(doc.javadoc().strip()).append("\n\n");
+                    text.append('\n').append(plainJavadoc(doc.javadoc())).append("\n\n");
                 }
             }
             if (text.length() == 0) {
@@ -600,6 +600,18 @@ public final class AelabKernel extends BaseKernel {
             }
             return new DisplayData(text.toString().strip());
         }
+    }
+
+    /**
+     * Javadoc as readable text: inline tags reduced to their text, HTML dropped. (JDK javadoc comes
+     * from the JDK's lib/src.zip; without it, e.g. no openjdk-17-source package, only signatures show.)
+     */
+    static String plainJavadoc(String javadoc) {
+        String text = javadoc.replaceAll("\\{@(?:code|literal|link|linkplain|value)\\s+([^{}]*)}", "$1")
+                .replaceAll("(?i)<p>|<br\\s*/?>", "\n")
+                .replaceAll("<[^>]+>", "")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        return text.lines().map(String::strip).collect(Collectors.joining("\n")).replaceAll("\n{3,}", "\n\n").strip();
     }
 
     /** Moves the cursor to the end of the identifier it is in, so documentation finds the whole name. */
