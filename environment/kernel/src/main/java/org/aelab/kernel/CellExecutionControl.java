@@ -135,7 +135,7 @@ final class CellExecutionControl extends DirectExecutionControl {
                         throw stopped(stopReason + ". The cell did not stop within " + STOP_GRACE_MS / 1000
                                 + " s (it is probably inside a long native or library call) and keeps running in"
                                 + " the background as thread '" + thread.getName()
-                                + "'; its later output is lost. Restart the kernel to end it.");
+                                + "'; what it prints may appear under later cells. Restart the kernel to end it.");
                     }
                 }
             }

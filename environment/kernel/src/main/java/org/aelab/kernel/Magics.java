@@ -136,7 +136,7 @@ final class Magics {
             for (Path jar : found) {
                 kernel.addToClasspath(jar);
             }
-            say("Added " + found.size() + " jars from Maven: " + found.stream().map(p -> p.getFileName().toString())
+            say("Added " + found.size() + (found.size() == 1 ? " jar" : " jars") + " from Maven: " + found.stream().map(p -> p.getFileName().toString())
                     .collect(Collectors.joining(", ")) + "\n");
         } catch (IOException e) {
             throw fail("MavenError", "%maven needs the 'mvn' command on the kernel's PATH: " + e.getMessage());

@@ -66,7 +66,7 @@ class KernelSessionIT {
     void runSession() throws Exception {
         Path scripts = Files.createDirectories(tmp.resolve("scripts"));
         Files.writeString(scripts.resolve("helpers.jsh"), "int loadedValue() { return 99; }\n");
-        Path classes = compileGreeter(tmp.resolve("src"), tmp.resolve("classes"));
+        Path classes = compileFixtures(tmp.resolve("src"), tmp.resolve("classes"));
 
         step("startup", execute("startupValue * 6"));
         step("define", execute("int x = 41;\nString greet(String n) { return \"hi \" + n; }"));
@@ -95,6 +95,7 @@ class KernelSessionIT {
                 + "}\nai.djl.engine.Engine.getInstance().getEngineName()"));
         step("load", execute("%load " + scripts.resolve("helpers.jsh") + "\nloadedValue()"));
         step("classpath", execute("%classpath " + classes + "\ndemo.Greeter.greet()"));
+        step("libraryLoop", executeThenInterrupt("org.aelab.fixture.Busy.spin()", 1.0));
         step("unknownMagic", execute("%nosuchmagic"));
         step("complete", complete("System.out.pri", 14));
         step("inspect", inspect("Math.max(1, 2)", 6));
@@ -118,14 +119,23 @@ class KernelSessionIT {
                 result("endlessLoop").get("interrupt_to_reply_seconds").getAsDouble());
     }
 
-    private static Path compileGreeter(Path src, Path classes) throws Exception {
-        Path file = src.resolve("demo/Greeter.java");
-        Files.createDirectories(file.getParent());
+    /**
+     * Compiles classes for {@code %classpath}: a plain one, and one in the project's own
+     * {@code org.aelab} namespace, which the kernel weaves so that library loops stop on interrupt.
+     */
+    private static Path compileFixtures(Path src, Path classes) throws Exception {
+        Path greeter = src.resolve("demo/Greeter.java");
+        Path busy = src.resolve("org/aelab/fixture/Busy.java");
+        Files.createDirectories(greeter.getParent());
+        Files.createDirectories(busy.getParent());
         Files.createDirectories(classes);
-        Files.writeString(file, "package demo;\npublic class Greeter {\n"
+        Files.writeString(greeter, "package demo;\npublic class Greeter {\n"
                 + "    public static String greet() { return \"from the classpath\"; }\n}\n");
+        Files.writeString(busy, "package org.aelab.fixture;\npublic class Busy {\n"
+                + "    public static long spin() { long n = 0; while (true) { n++; } }\n}\n");
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), file.toString()));
+        assertEquals(0, javac.run(null, null, null, "--release", "17", "-d", classes.toString(),
+                greeter.toString(), busy.toString()));
         return classes;
     }
 
@@ -300,6 +310,9 @@ class KernelSessionIT {
         assertTrue(seconds < 1.0, "interrupt took " + seconds + " s");
         assertEquals("42", plain(result("afterInterrupt")));
         error(result("swallowingLoop"), "Interrupted");
+        JsonObject library = result("libraryLoop");
+        error(library, "Interrupted");
+        assertTrue(library.get("interrupt_to_reply_seconds").getAsDouble() < 1.0, describe(library));
     }
 
     @Test

@@ -70,12 +70,13 @@ class NotebookIT {
     }
 
     @Test
-    void ijavaTimeoutStopsALongCell() throws Exception {
+    void ijavaTimeoutStopsALongCellAndStartupScriptVariableRuns() throws Exception {
         KernelHarness kernel = KernelHarness.install(tmp.resolve("jupyter-timeout"), "aelab-java-timeout", null,
-                Map.of("IJAVA_TIMEOUT", "1500", "IJAVA_STARTUP_SCRIPTS_PATH", ""), false);
+                Map.of("IJAVA_TIMEOUT", "1500", "IJAVA_STARTUP_SCRIPTS_PATH", "",
+                        "IJAVA_STARTUP_SCRIPT", "int fromEnvironment = 1;"), false);
         JsonObject session = kernel.session(List.of(
                 KernelHarness.execute("while (true) { }"),
-                KernelHarness.execute("1 + 1")), 120);
+                KernelHarness.execute("fromEnvironment + 1")), 120);
         JsonArray results = session.getAsJsonArray("results");
         JsonObject stopped = results.get(0).getAsJsonObject().getAsJsonObject("reply");
         assertEquals("Timeout", stopped.get("ename").getAsString(), stopped.toString());
