@@ -44,7 +44,15 @@ final class CellOutput {
     record Shown(DisplayData data, boolean update) implements Event {
     }
 
+    /**
+     * Most characters held between two drains. Cells are drained every few milliseconds, but a
+     * thread left printing after its cell ended is drained only when the next cell runs.
+     */
+    static final int MAX_PENDING_CHARS = 8 << 20;
+
     private final List<Event> pending = new ArrayList<>();
+    private long pendingChars;
+    private long droppedChars;
     private final PrintStream out = new PrintStream(new StreamSink(PublishStream.StreamType.OUT), true,
             StandardCharsets.UTF_8);
     private final PrintStream err = new PrintStream(new StreamSink(PublishStream.StreamType.ERR), true,
@@ -62,6 +70,11 @@ final class CellOutput {
         if (text.isEmpty()) {
             return;
         }
+        if (pendingChars + text.length() > MAX_PENDING_CHARS) {
+            droppedChars += text.length();
+            return;
+        }
+        pendingChars += text.length();
         int last = pending.size() - 1;
         Text target;
         if (last >= 0 && pending.get(last) instanceof Text t && t.stream() == stream) {
@@ -88,11 +101,19 @@ final class CellOutput {
         err.flush();
         List<Event> events;
         synchronized (this) {
-            if (pending.isEmpty()) {
+            if (pending.isEmpty() && droppedChars == 0) {
                 return;
+            }
+            if (droppedChars > 0) {
+                Text note = new Text(PublishStream.StreamType.ERR);
+                note.text.append("\n[").append(droppedChars).append(" characters of output were dropped: more than ")
+                        .append(MAX_PENDING_CHARS >> 20).append(" MB was printed while nothing could be sent]\n");
+                pending.add(note);
+                droppedChars = 0;
             }
             events = new ArrayList<>(pending);
             pending.clear();
+            pendingChars = 0;
         }
         events.forEach(publisher);
     }

@@ -63,4 +63,21 @@ class CellOutputTest {
         drain(output).forEach(e -> text.append(((CellOutput.Text) e).text()));
         assertEquals("héllo ✓", text.toString());
     }
+
+    @Test
+    void outputBeyondTheCapIsDroppedWithANote() {
+        CellOutput output = new CellOutput();
+        String chunk = "x".repeat(1 << 20);
+        for (int i = 0; i < 10; i++) {
+            output.out().print(chunk);
+            output.out().flush();
+        }
+        List<CellOutput.Event> events = drain(output);
+        CellOutput.Text kept = (CellOutput.Text) events.get(0);
+        assertEquals(CellOutput.MAX_PENDING_CHARS, kept.text().length());
+        CellOutput.Text note = (CellOutput.Text) events.get(events.size() - 1);
+        assertEquals(PublishStream.StreamType.ERR, note.stream());
+        org.junit.jupiter.api.Assertions.assertTrue(note.text().contains((2 << 20) + " characters of output were dropped"),
+                note.text());
+    }
 }
