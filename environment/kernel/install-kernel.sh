@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Installs the "aelab-java" Jupyter kernelspec: the project's Java kernel (JShell, in process) with
+# the helper jar, DJL and Tablesaw on its classpath. Safe to run again: it replaces only its own
+# kernelspec and never one called "java" that you may already have.
+#
+# Usage: environment/kernel/install-kernel.sh [--user | --prefix DIR | --data-dir DIR]
+#                                             [--heap SIZE] [--java PATH] [--name NAME] [--no-cds]
+#   --user          install for the current user with `jupyter kernelspec install --user` (default)
+#   --prefix DIR    install with `jupyter kernelspec install --prefix DIR`
+#                   (found by Jupyter when JUPYTER_PATH includes DIR/share/jupyter)
+#   --data-dir DIR  write DIR/kernels/NAME/kernel.json directly, without the jupyter command
+#                   (a JUPYTER_PATH-style directory: point JUPYTER_PATH at DIR; used by the tests)
+#   --heap SIZE     maximum Java heap, e.g. 4g (default: $AELAB_KERNEL_HEAP or 6g)
+#   --java PATH     the java launcher to run (default: $JAVA_HOME/bin/java, else java on PATH)
+#   --name NAME     kernelspec name (default: aelab-java); notebooks name "aelab-java" in metadata
+#   --no-cds        skip the class-data-sharing archive (a warm-up run of ~10 s at install time that
+#                   makes every kernel start faster); rerun this script after rebuilding the jars,
+#                   or the archive no longer matches and the kernel starts at normal speed
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+mode=user
+target=""
+heap="${AELAB_KERNEL_HEAP:-6g}"
+java_cmd=""
+name="aelab-java"
+cds=yes
+
+die() { echo "install-kernel.sh: $*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --user) mode=user; shift ;;
+    --prefix) [ $# -ge 2 ] || die "--prefix needs a directory"; mode=prefix; target="$2"; shift 2 ;;
+    --data-dir) [ $# -ge 2 ] || die "--data-dir needs a directory"; mode=data-dir; target="$2"; shift 2 ;;
+    --heap) [ $# -ge 2 ] || die "--heap needs a size such as 4g"; heap="$2"; shift 2 ;;
+    --java) [ $# -ge 2 ] || die "--java needs the path of a java launcher"; java_cmd="$2"; shift 2 ;;
+    --name) [ $# -ge 2 ] || die "--name needs a kernelspec name"; name="$2"; shift 2 ;;
+    --no-cds) cds=no; shift ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+done
+
+[[ "$heap" =~ ^[0-9]+[kKmMgG]?$ ]] || die "--heap must look like 512m or 6g, not '$heap'"
+[[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] || die "--name may use letters, digits, '.', '_' and '-' only"
+
+if [ -z "$java_cmd" ]; then
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    java_cmd="$JAVA_HOME/bin/java"
+  else
+    java_cmd="$(command -v java || true)"
+  fi
+fi
+[ -n "$java_cmd" ] && [ -x "$java_cmd" ] || die "no java found: install JDK 17+ (apt-get install openjdk-17-jdk-headless) or pass --java"
+java_cmd="$(readlink -f "$java_cmd")"
+
+java_major="$("$java_cmd" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1)"
+[ -n "$java_major" ] || die "could not tell the version of $java_cmd"
+[ "${java_major%%.*}" -ge 17 ] 2>/dev/null || die "$java_cmd is Java $java_major; the kernel needs Java 17 or newer"
+"$java_cmd" --list-modules 2>/dev/null | grep -q '^jdk.jshell@' \
+  || die "$java_cmd has no jdk.jshell module: install a full JDK (e.g. openjdk-17-jdk-headless), not a JRE"
+
+kernel_jar="$root/environment/kernel/target/aelab-kernel.jar"
+lib_jar="$root/lib/target/aelab-lib.jar"
+lib_deps="$root/lib/target/classpath"
+startup_dir="$root/environment/kernel/startup"
+missing=""
+[ -f "$kernel_jar" ] || missing="$missing $kernel_jar"
+[ -f "$lib_jar" ] || missing="$missing $lib_jar"
+compgen -G "$lib_deps/*.jar" >/dev/null || missing="$missing $lib_deps/*.jar"
+if [ -n "$missing" ]; then
+  die "missing build output:$missing
+Build it first, from $root:
+    mvn -B -DskipTests package"
+fi
+
+# Library logging (slf4j-simple on the notebook classpath): warnings only. DJL's CUDA probe warns on
+# every CPU-only machine, which would put the same noise under the first DJL cell of each notebook.
+jvm_opts=("-Djava.awt.headless=true" "-Xmx$heap" "-Dai.djl.offline=true"
+          "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
+          "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error")
+# Lets DJL's native PyTorch load without warnings on JDKs that know the option.
+if "$java_cmd" --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then
+  jvm_opts+=("--enable-native-access=ALL-UNNAMED")
+fi
+
+classpath_globs="$lib_jar:$lib_deps/*.jar"
+startup_globs="$startup_dir/*.jsh"
+
+# Class-data sharing: a warm-up run records the classes a kernel loads (JShell, javac, the kernel)
+# into an archive that later starts map instead of loading again.
+if [ "$cds" = yes ]; then
+  if [ "$mode" = data-dir ]; then
+    mkdir -p "$target/kernels/$name"
+    cds_archive="$(cd "$target/kernels/$name" && pwd)/kernel.jsa"
+  else
+    mkdir -p "$root/environment/kernel/target/cds"
+    cds_archive="$root/environment/kernel/target/cds/$name.jsa"
+  fi
+  rm -f "$cds_archive"
+  if IJAVA_CLASSPATH="$classpath_globs" IJAVA_STARTUP_SCRIPTS_PATH="$startup_globs" \
+       "$java_cmd" "-XX:ArchiveClassesAtExit=$cds_archive" "${jvm_opts[@]}" -jar "$kernel_jar" --warm-up \
+       >"$cds_archive.log" 2>&1 && [ -f "$cds_archive" ]; then
+    jvm_opts+=("-XX:SharedArchiveFile=$cds_archive")
+  else
+    echo "install-kernel.sh: warning: no class-data-sharing archive (see $cds_archive.log); the kernel" \
+         "works but starts slower" >&2
+  fi
+fi
+
+spec_dir="$(mktemp -d)"
+trap 'rm -rf "$spec_dir"' EXIT
+JAVA_CMD="$java_cmd" JVM_OPTS="$(printf '%s\n' "${jvm_opts[@]}")" KERNEL_JAR="$kernel_jar" \
+DISPLAY_NAME="Java $java_major (aelab)" \
+CLASSPATH_GLOBS="$classpath_globs" STARTUP_GLOBS="$startup_globs" \
+  /usr/bin/env python3 - "$spec_dir/kernel.json" <<'PY'
+import json, os, sys
+argv = [os.environ["JAVA_CMD"], *os.environ["JVM_OPTS"].split("\n"), "-jar", os.environ["KERNEL_JAR"],
+        "{connection_file}"]
+spec = {
+    "argv": argv,
+    "display_name": os.environ["DISPLAY_NAME"],
+    "language": "java",
+    "interrupt_mode": "message",
+    "env": {
+        "IJAVA_CLASSPATH": os.environ["CLASSPATH_GLOBS"],
+        "IJAVA_STARTUP_SCRIPTS_PATH": os.environ["STARTUP_GLOBS"],
+    },
+    "metadata": {"debugger": False},
+}
+with open(sys.argv[1], "w") as f:
+    json.dump(spec, f, indent=2)
+    f.write("\n")
+PY
+
+case "$mode" in
+  data-dir)
+    mkdir -p "$target/kernels/$name"
+    cp "$spec_dir/kernel.json" "$target/kernels/$name/kernel.json"
+    echo "Installed kernelspec '$name' in $target/kernels/$name (use JUPYTER_PATH=$target)"
+    ;;
+  prefix|user)
+    jupyter_cmd="$(command -v jupyter || true)"
+    [ -n "$jupyter_cmd" ] || die "the jupyter command is missing: apt-get install jupyter-client jupyter-nbconvert python3-nbclient (or use --data-dir DIR)"
+    args=(kernelspec install --replace --name "$name")
+    if [ "$mode" = prefix ]; then args+=(--prefix "$target"); else args+=(--user); fi
+    "$jupyter_cmd" "${args[@]}" "$spec_dir"
+    ;;
+esac

@@ -1,0 +1,164 @@
+package org.aelab.kernel;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jdk.jshell.execution.DirectExecutionControl;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
+
+/**
+ * Runs snippets in this JVM ("local execution"), each on a fresh thread whose context class loader
+ * is the {@link SnippetLoader}. While a snippet runs, the calling (Jupyter shell) thread keeps
+ * pumping its output to the front end, so the cell thread never touches a ZeroMQ socket and can be
+ * {@link Thread#interrupt() interrupted} safely.
+ *
+ * <p>Stopping works without {@code Thread.stop} (gone in JDK 20+): the stop flag makes woven code
+ * throw at the next loop iteration or call, and {@code Thread.interrupt} wakes blocking calls.
+ */
+final class CellExecutionControl extends DirectExecutionControl {
+
+    /** How long to wait for a stopped cell to unwind before leaving it behind. */
+    private static final long STOP_GRACE_MS = 3000;
+    private static final long PUMP_INTERVAL_MS = 50;
+
+    /** What happens around a running snippet. */
+    interface Host {
+        /** Called on the shell thread every few milliseconds while a snippet runs, and once at the end. */
+        void pump();
+
+        /** Milliseconds a snippet may run before it is stopped; {@code <= 0} for no limit. */
+        long timeoutMillis();
+    }
+
+    private final SnippetLoader loader;
+    private final Host host;
+    private final AtomicInteger threadCount = new AtomicInteger();
+
+    private volatile Thread running;
+    private volatile Object lastValue;
+    private volatile String stopReason;
+    private volatile String lastStop;
+
+    CellExecutionControl(SnippetLoader loader, Host host) {
+        super(loader);
+        this.loader = loader;
+        this.host = host;
+    }
+
+    /** Provider handing JShell this control. */
+    static ExecutionControlProvider provider(CellExecutionControl control) {
+        return new ExecutionControlProvider() {
+            @Override
+            public String name() {
+                return "aelab-local";
+            }
+
+            @Override
+            public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+                return control;
+            }
+        };
+    }
+
+    /** The value of the last snippet run, as an object (JShell itself only sees its string form). */
+    Object takeLastValue() {
+        Object value = lastValue;
+        lastValue = null;
+        return value;
+    }
+
+    /** Why the last snippet was stopped, or null when it was not; clears it. */
+    String takeStop() {
+        String stop = lastStop;
+        lastStop = null;
+        return stop;
+    }
+
+    /** True when a cell thread is running right now. */
+    boolean isRunning() {
+        return running != null;
+    }
+
+    /** Asks the running cell to stop; {@code reason} is what the user is told. */
+    void requestStop(String reason) {
+        Thread thread = running;
+        if (thread == null) {
+            return;
+        }
+        stopReason = reason;
+        CellGuard.requestStop();
+        thread.interrupt();
+    }
+
+    @Override
+    public void stop() {
+        requestStop("Interrupted");
+    }
+
+    @Override
+    protected String invoke(Method doitMethod) throws Exception {
+        lastValue = null;
+        stopReason = null;
+        CellGuard.clearStop();
+        Object[] outcome = new Object[2];
+        Thread thread = new Thread(() -> {
+            try {
+                outcome[0] = doitMethod.invoke(null);
+            } catch (Throwable t) {
+                outcome[1] = t;
+            }
+        }, "cell-" + threadCount.incrementAndGet());
+        thread.setContextClassLoader(loader);
+        thread.setDaemon(true);
+        running = thread;
+        long start = System.nanoTime();
+        long timeout = host.timeoutMillis();
+        try {
+            thread.start();
+            long stopAskedAt = 0;
+            while (thread.isAlive()) {
+                thread.join(PUMP_INTERVAL_MS);
+                host.pump();
+                long now = System.nanoTime();
+                if (timeout > 0 && stopReason == null && now - start > TimeUnit.MILLISECONDS.toNanos(timeout)) {
+                    requestStop("Timeout: the cell ran longer than IJAVA_TIMEOUT=" + timeout + " ms");
+                }
+                if (stopReason != null) {
+                    if (stopAskedAt == 0) {
+                        stopAskedAt = now;
+                    } else if (now - stopAskedAt > TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MS) && thread.isAlive()) {
+                        throw stopped(stopReason + ". The cell did not stop within " + STOP_GRACE_MS / 1000
+                                + " s (it is probably inside a long native or library call) and keeps running in"
+                                + " the background as thread '" + thread.getName()
+                                + "'; what it prints may appear under later cells. Restart the kernel to end it.");
+                    }
+                }
+            }
+        } finally {
+            running = null;
+            host.pump();
+        }
+        Throwable failure = (Throwable) outcome[1];
+        if (failure == null) {
+            lastValue = outcome[0];
+            return valueString(outcome[0]);
+        }
+        Throwable cause = failure instanceof InvocationTargetException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof CellGuard.CellInterruptedError
+                || (stopReason != null && cause instanceof InterruptedException)) {
+            throw stopped(stopReason == null ? "Interrupted" : stopReason);
+        }
+        return throwConvertedInvocationException(cause);
+    }
+
+    private StoppedException stopped(String reason) {
+        lastStop = reason;
+        return new StoppedException();
+    }
+}

@@ -1,0 +1,123 @@
+package org.aelab.kernel;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jdk.jshell.execution.LoaderDelegate;
+import jdk.jshell.spi.ExecutionControl.ClassBytecodes;
+import jdk.jshell.spi.ExecutionControl.ClassInstallException;
+
+/**
+ * The class loader of everything a notebook runs: JShell's snippet classes plus the notebook
+ * classpath (helper jar, DJL, Tablesaw, {@code %classpath} additions). It is also the thread
+ * context class loader of cells, which is how DJL's ServiceLoader finds the PyTorch engine.
+ *
+ * <p>Snippet classes and the project's own {@code org.aelab} library classes are woven by
+ * {@link Weaver} as they are defined, so they stop promptly on interrupt.
+ */
+final class SnippetLoader extends URLClassLoader implements LoaderDelegate {
+
+    static {
+        registerAsParallelCapable();
+    }
+
+    private static final String WOVEN_LIBRARY_PREFIX = "org.aelab.";
+    private static final String KERNEL_PREFIX = "org.aelab.kernel.";
+
+    private final Map<String, byte[]> snippetBytes = new ConcurrentHashMap<>();
+    private final Map<String, Class<?>> snippetClasses = new ConcurrentHashMap<>();
+    private final List<String> classpath = new ArrayList<>();
+
+    SnippetLoader(ClassLoader parent) {
+        super("notebook", new URL[0], parent);
+    }
+
+    /** Entries added so far, in order, as file-system paths. */
+    synchronized List<String> classpathEntries() {
+        return List.copyOf(classpath);
+    }
+
+    @Override
+    public void load(ClassBytecodes[] classes) throws ClassInstallException {
+        boolean[] installed = new boolean[classes.length];
+        for (ClassBytecodes cbc : classes) {
+            snippetBytes.put(cbc.name(), cbc.bytecodes());
+        }
+        Throwable failure = null;
+        for (int i = 0; i < classes.length; i++) {
+            try {
+                snippetClasses.put(classes[i].name(), loadClass(classes[i].name()));
+                installed[i] = true;
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+        if (failure != null) {
+            throw new ClassInstallException("Could not load snippet classes: " + failure, installed);
+        }
+    }
+
+    @Override
+    public void classesRedefined(ClassBytecodes[] classes) {
+        for (ClassBytecodes cbc : classes) {
+            snippetBytes.put(cbc.name(), cbc.bytecodes());
+        }
+    }
+
+    @Override
+    public synchronized void addToClasspath(String path) {
+        for (String entry : path.split(File.pathSeparator)) {
+            if (entry.isBlank() || classpath.contains(entry)) {
+                continue;
+            }
+            try {
+                addURL(Path.of(entry).toUri().toURL());
+                classpath.add(entry);
+            } catch (MalformedURLException e) {
+                throw new IllegalArgumentException("Not a usable classpath entry: " + entry, e);
+            }
+        }
+    }
+
+    @Override
+    public Class<?> findClass(String name) throws ClassNotFoundException {
+        Class<?> snippet = snippetClasses.get(name);
+        if (snippet != null) {
+            return snippet;
+        }
+        byte[] bytes = snippetBytes.get(name);
+        if (bytes != null) {
+            byte[] woven = Weaver.weave(bytes);
+            return defineClass(name, woven, 0, woven.length);
+        }
+        if (name.startsWith(WOVEN_LIBRARY_PREFIX) && !name.startsWith(KERNEL_PREFIX)) {
+            Class<?> library = defineWovenLibraryClass(name);
+            if (library != null) {
+                return library;
+            }
+        }
+        return super.findClass(name);
+    }
+
+    private Class<?> defineWovenLibraryClass(String name) throws ClassNotFoundException {
+        URL resource = findResource(name.replace('.', '/') + ".class");
+        if (resource == null) {
+            return null;
+        }
+        try (InputStream in = resource.openStream()) {
+            byte[] woven = Weaver.weave(in.readAllBytes());
+            return defineClass(name, woven, 0, woven.length);
+        } catch (IOException e) {
+            throw new ClassNotFoundException("Could not read " + resource, e);
+        }
+    }
+}
