@@ -127,7 +127,8 @@ public final class LossPlot {
         }
         return ScatterTrace.builder(epoch, values)
                 .name(column)
-                .mode(ScatterTrace.Mode.LINE_AND_MARKERS)
+                // Markers help read a short history; on a long one they only clutter the line.
+                .mode(history.rowCount() <= 30 ? ScatterTrace.Mode.LINE_AND_MARKERS : ScatterTrace.Mode.LINE)
                 .line(Line.builder().color(colour).dash(dash).width(2).build())
                 .build();
     }

@@ -34,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
 
 import tech.tablesaw.api.DoubleColumn;
@@ -94,6 +95,7 @@ public final class Fit {
     private String tag = "";
     private Boolean retrain;
     private boolean showProgress = true;
+    private IntConsumer afterEpoch;
 
     private Fit(Model model) {
         this.model = Objects.requireNonNull(model, "model");
@@ -223,6 +225,15 @@ public final class Fit {
         return this;
     }
 
+    /**
+     * Calls {@code action} with the epoch number after each completed epoch (and its history row),
+     * e.g. to show reconstructions as the model learns. Not called when a checkpoint is restored.
+     */
+    public Fit afterEpoch(IntConsumer action) {
+        this.afterEpoch = action;
+        return this;
+    }
+
     /** Trains (or restores the checkpoint) and returns the history. */
     public TrainingHistory run() {
         Block block = model.getBlock();
@@ -338,6 +349,9 @@ public final class Fit {
                     }
                     addRow(table, epoch, train, test, seconds);
                     progress.epochDone(epoch, train, test, seconds, trainSize / seconds);
+                    if (afterEpoch != null) {
+                        afterEpoch.accept(epoch);
+                    }
                 }
             }
             if (table == null) {
