@@ -339,6 +339,7 @@ public final class Fit {
                     if (train == null) {
                         break;
                     }
+                    double trainSeconds = (System.nanoTime() - start) / 1e9;
                     Map<String, Double> test = evaluate(trainer, root);
                     if (test == null) {
                         break;
@@ -348,7 +349,7 @@ public final class Fit {
                         table = emptyTable();
                     }
                     addRow(table, epoch, train, test, seconds);
-                    progress.epochDone(epoch, train, test, seconds, trainSize / seconds);
+                    progress.epochDone(epoch, train, test, seconds, trainSize / trainSeconds);
                     if (afterEpoch != null) {
                         afterEpoch.accept(epoch);
                     }
