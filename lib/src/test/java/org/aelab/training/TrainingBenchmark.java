@@ -64,9 +64,10 @@ public final class TrainingBenchmark {
             List<Double> bareTrainOnly = new ArrayList<>();
             List<Double> fit = new ArrayList<>();
             List<Double> fitTrainOnly = new ArrayList<>();
-            // Warm-up: one epoch of each, not counted.
+            // Warm-up epoch, not counted in the comparison.
+            List<Double> warmTrainOnly = new ArrayList<>();
             try (Model model = autoencoder()) {
-                bareEpochs(model, train, test, 1, 1, new ArrayList<>(), new ArrayList<>());
+                bareEpochs(model, train, test, 1, 1, new ArrayList<>(), warmTrainOnly);
             }
             for (int round = 0; round < rounds; round++) {
                 try (Model model = autoencoder()) {
@@ -82,13 +83,19 @@ public final class TrainingBenchmark {
                         bare.subList(bare.size() - EPOCHS_PER_ROUND, bare.size()),
                         fit.subList(fit.size() - EPOCHS_PER_ROUND, fit.size()));
             }
-            machineryCost(data, median(bareTrainOnly), (train.getShape().get(0) + BATCH - 1) / BATCH);
-            double bareMedian = median(bare);
-            double fitMedian = median(fit);
-            System.out.printf(Locale.ROOT,
-                    "s/epoch (train + test evaluation), median of %d: bare loop %.3f, Fit %.3f -> overhead %+.1f%%"
-                            + " (bare training part alone %.3f s/epoch)%n",
-                    bare.size(), bareMedian, fitMedian, 100 * (fitMedian / bareMedian - 1), median(bareTrainOnly));
+            machineryCost(data, median(bareTrainOnly.isEmpty() ? warmTrainOnly : bareTrainOnly),
+                    (train.getShape().get(0) + BATCH - 1) / BATCH);
+            if (rounds > 0) {
+                double bareMedian = median(bare);
+                double fitMedian = median(fit);
+                System.out.printf(Locale.ROOT,
+                        "s/epoch (train + test evaluation), median of %d: bare loop %.3f, Fit %.3f -> overhead %+.1f%%"
+                                + " (bare training part alone %.3f s/epoch)%n",
+                        bare.size(), bareMedian, fitMedian, 100 * (fitMedian / bareMedian - 1), median(bareTrainOnly));
+            }
+            if (memoryEpochs < 1) {
+                return;
+            }
 
             System.out.printf(Locale.ROOT, "Memory: Fit for %d epochs, VmRSS after each epoch (MB):%n", memoryEpochs);
             List<Double> rss = new ArrayList<>();
