@@ -35,11 +35,12 @@ import java.util.zip.GZIPInputStream;
  *
  * <pre>
  * mvn -B -q -pl lib test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
- *   -Dexec.args="-Dai.djl.offline=true -cp %classpath org.aelab.training.TrainingBenchmark 3 100"
+ *   -Dexec.args="-Dai.djl.offline=true -cp %classpath org.aelab.training.TrainingBenchmark 3 100 5"
  * </pre>
  *
  * Arguments: rounds of the speed comparison (each 3 bare + 3 Fit epochs, interleaved so machine
- * load hits both alike; default 3), epochs of the memory run (default 100). The data directory is
+ * load hits both alike; default 3), epochs of the memory run (default 100), re-runs of a one-epoch
+ * fit for the re-run memory check (default 5). Zero skips a part. The data directory is
  * /usr/share/datasets/fashion-mnist unless {@code -Dfashion.mnist.dir=...}.
  */
 public final class TrainingBenchmark {
@@ -53,6 +54,7 @@ public final class TrainingBenchmark {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int memoryEpochs = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int reruns = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         Path dir = Path.of(System.getProperty("fashion.mnist.dir", "/usr/share/datasets/fashion-mnist"));
         try (NDManager data = NDManager.newBaseManager()) {
             NDArray train = images(data, dir.resolve("train-images-idx3-ubyte.gz"), 60_000);
@@ -93,42 +95,44 @@ public final class TrainingBenchmark {
                                 + " (bare training part alone %.3f s/epoch)%n",
                         bare.size(), bareMedian, fitMedian, 100 * (fitMedian / bareMedian - 1), median(bareTrainOnly));
             }
-            if (memoryEpochs < 1) {
-                return;
-            }
-
-            System.out.printf(Locale.ROOT, "Memory: Fit for %d epochs, VmRSS after each epoch (MB):%n", memoryEpochs);
-            List<Double> rss = new ArrayList<>();
-            try (Model model = autoencoder()) {
-                fit(model, train, test, memoryEpochs, 99).progress(true)
-                        .afterEpoch(epoch -> {
-                            rss.add(rssMb());
-                            System.out.printf(Locale.ROOT, "  after epoch %d: VmRSS %.0f MB, heap used %.0f MB%n",
-                                    epoch, rss.get(rss.size() - 1), heapMb());
-                        }).run();
+            if (memoryEpochs > 0) {
+                System.out.printf(Locale.ROOT, "Memory: Fit for %d epochs, VmRSS after each epoch (MB):%n", memoryEpochs);
+                List<Double> rss = new ArrayList<>();
+                try (Model model = autoencoder()) {
+                    fit(model, train, test, memoryEpochs, 99).progress(true)
+                            .afterEpoch(epoch -> {
+                                rss.add(rssMb());
+                                System.out.printf(Locale.ROOT, "  after epoch %d: VmRSS %.0f MB, heap used %.0f MB%n",
+                                        epoch, rss.get(rss.size() - 1), heapMb());
+                            }).run();
+                }
                 System.out.println("RSS by epoch: " + format(rss));
-                double afterFirst = rss.get(0);
-                double settledFrom = rss.get(Math.min(rss.size() - 1, 4));
+                int settled = Math.min(rss.size(), 5);
                 System.out.printf(Locale.ROOT,
                         "RSS epoch 1 %.0f MB, epoch %d %.0f MB, last %.0f MB; max-min from epoch %d on: %.0f MB%n",
-                        afterFirst, Math.min(rss.size(), 5), settledFrom, rss.get(rss.size() - 1),
-                        Math.min(rss.size(), 5), spread(rss.subList(Math.min(rss.size() - 1, 4), rss.size())));
+                        rss.get(0), settled, rss.get(settled - 1), rss.get(rss.size() - 1), settled,
+                        spread(rss.subList(settled - 1, rss.size())));
+            }
+            if (reruns > 0) {
+                // A garbage collection before each reading keeps the Java heap's own ebb and flow out of it.
                 List<Double> sameModel = new ArrayList<>();
-                for (int rerun = 0; rerun < 3; rerun++) {
-                    fit(model, train, test, 2, 200 + rerun).progress(false).run();
-                    sameModel.add(rssMb());
-                }
-                System.out.println("RSS after re-running a 2-epoch Fit on the same model 3 times: " + format(sameModel));
-            }
-            List<Double> fresh = new ArrayList<>();
-            for (int rerun = 0; rerun < 3; rerun++) {
                 try (Model model = autoencoder()) {
-                    fit(model, train, test, 2, 300 + rerun).progress(false).run();
+                    for (int rerun = 0; rerun < reruns; rerun++) {
+                        fit(model, train, test, 1, 200 + rerun).progress(false).run();
+                        sameModel.add(rssAfterGc());
+                    }
                 }
-                fresh.add(rssMb());
+                System.out.println("RSS after GC, re-running a 1-epoch Fit on the same model: " + format(sameModel));
+                List<Double> fresh = new ArrayList<>();
+                for (int rerun = 0; rerun < reruns; rerun++) {
+                    try (Model model = autoencoder()) {
+                        fit(model, train, test, 1, 300 + rerun).progress(false).run();
+                    }
+                    fresh.add(rssAfterGc());
+                }
+                System.out.println("RSS after GC, re-running a 1-epoch Fit on a new model each time (a notebook"
+                        + " re-run): " + format(fresh));
             }
-            System.out.println("RSS after re-running a 2-epoch Fit on a new model 3 times (the notebook re-run): "
-                    + format(fresh));
             System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
         }
     }
@@ -279,6 +283,16 @@ public final class TrainingBenchmark {
             throw new IllegalStateException("cannot read /proc/self/status", e);
         }
         throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
+    private static double rssAfterGc() {
+        System.gc();
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return rssMb();
     }
 
     private static double heapMb() {
