@@ -1,0 +1,329 @@
+package org.aelab.training;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Prints the cost of {@link Fit}'s machinery and its memory behaviour on the chapter's
+ * autoencoder (784-256-128-20 / 20-128-256-784, ReLU, linear code, logits; sigmoid cross-entropy
+ * on logits; Adam 1e-3; batch 512) on the real Fashion-MNIST (60,000 x 784 train, 10,000 test).
+ *
+ * <pre>
+ * mvn -B -q -pl lib test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
+ *   -Dexec.args="-Dai.djl.offline=true -cp %classpath org.aelab.training.TrainingBenchmark 3 100 5"
+ * </pre>
+ *
+ * Arguments: rounds of the speed comparison (each 3 bare + 3 Fit epochs, interleaved so machine
+ * load hits both alike; default 3), epochs of the memory run (default 100), re-runs of a one-epoch
+ * fit for the re-run memory check (default 5). Zero skips a part. The data directory is
+ * /usr/share/datasets/fashion-mnist unless {@code -Dfashion.mnist.dir=...}.
+ */
+public final class TrainingBenchmark {
+
+    private static final int BATCH = 512;
+    private static final int EPOCHS_PER_ROUND = 3;
+
+    private TrainingBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int memoryEpochs = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int reruns = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        Path dir = Path.of(System.getProperty("fashion.mnist.dir", "/usr/share/datasets/fashion-mnist"));
+        try (NDManager data = NDManager.newBaseManager()) {
+            NDArray train = images(data, dir.resolve("train-images-idx3-ubyte.gz"), 60_000);
+            NDArray test = images(data, dir.resolve("t10k-images-idx3-ubyte.gz"), 10_000);
+            System.out.printf(Locale.ROOT, "Fashion-MNIST from %s: train %s, test %s; %d CPU cores; load average %s%n",
+                    dir, train.getShape(), test.getShape(), Runtime.getRuntime().availableProcessors(), loadAverage());
+
+            List<Double> bare = new ArrayList<>();
+            List<Double> bareTrainOnly = new ArrayList<>();
+            List<Double> fit = new ArrayList<>();
+            List<Double> fitTrainOnly = new ArrayList<>();
+            // Warm-up epoch, not counted in the comparison.
+            List<Double> warmTrainOnly = new ArrayList<>();
+            try (Model model = autoencoder()) {
+                bareEpochs(model, train, test, 1, 1, new ArrayList<>(), warmTrainOnly);
+            }
+            for (int round = 0; round < rounds; round++) {
+                try (Model model = autoencoder()) {
+                    bareEpochs(model, train, test, EPOCHS_PER_ROUND, round, bare, bareTrainOnly);
+                }
+                try (Model model = autoencoder()) {
+                    TrainingHistory history = fit(model, train, test, EPOCHS_PER_ROUND, round).progress(false).run();
+                    for (double s : history.table().doubleColumn("seconds")) {
+                        fit.add(s);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "round %d: bare %s s, Fit %s s%n", round + 1,
+                        bare.subList(bare.size() - EPOCHS_PER_ROUND, bare.size()),
+                        fit.subList(fit.size() - EPOCHS_PER_ROUND, fit.size()));
+            }
+            machineryCost(data, median(bareTrainOnly.isEmpty() ? warmTrainOnly : bareTrainOnly),
+                    (train.getShape().get(0) + BATCH - 1) / BATCH);
+            if (rounds > 0) {
+                double bareMedian = median(bare);
+                double fitMedian = median(fit);
+                System.out.printf(Locale.ROOT,
+                        "s/epoch (train + test evaluation), median of %d: bare loop %.3f, Fit %.3f -> overhead %+.1f%%"
+                                + " (bare training part alone %.3f s/epoch)%n",
+                        bare.size(), bareMedian, fitMedian, 100 * (fitMedian / bareMedian - 1), median(bareTrainOnly));
+            }
+            if (memoryEpochs > 0) {
+                System.out.printf(Locale.ROOT, "Memory: Fit for %d epochs, VmRSS after each epoch (MB):%n", memoryEpochs);
+                List<Double> rss = new ArrayList<>();
+                try (Model model = autoencoder()) {
+                    fit(model, train, test, memoryEpochs, 99).progress(true)
+                            .afterEpoch(epoch -> {
+                                rss.add(rssMb());
+                                System.out.printf(Locale.ROOT, "  after epoch %d: VmRSS %.0f MB, heap used %.0f MB%n",
+                                        epoch, rss.get(rss.size() - 1), heapMb());
+                            }).run();
+                }
+                System.out.println("RSS by epoch: " + format(rss));
+                int settled = Math.min(rss.size(), 5);
+                System.out.printf(Locale.ROOT,
+                        "RSS epoch 1 %.0f MB, epoch %d %.0f MB, last %.0f MB; max-min from epoch %d on: %.0f MB%n",
+                        rss.get(0), settled, rss.get(settled - 1), rss.get(rss.size() - 1), settled,
+                        spread(rss.subList(settled - 1, rss.size())));
+            }
+            if (reruns > 0) {
+                // A garbage collection before each reading keeps the Java heap's own ebb and flow out of it.
+                List<Double> sameModel = new ArrayList<>();
+                try (Model model = autoencoder()) {
+                    for (int rerun = 0; rerun < reruns; rerun++) {
+                        fit(model, train, test, 1, 200 + rerun).progress(false).run();
+                        sameModel.add(rssAfterGc());
+                    }
+                }
+                System.out.println("RSS after GC, re-running a 1-epoch Fit on the same model: " + format(sameModel));
+                List<Double> fresh = new ArrayList<>();
+                for (int rerun = 0; rerun < reruns; rerun++) {
+                    try (Model model = autoencoder()) {
+                        fit(model, train, test, 1, 300 + rerun).progress(false).run();
+                    }
+                    fresh.add(rssAfterGc());
+                }
+                System.out.println("RSS after GC, re-running a 1-epoch Fit on a new model each time (a notebook"
+                        + " re-run): " + format(fresh));
+            }
+            System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
+        }
+    }
+
+    /**
+     * Times, in isolation, what {@link Fit} does per step beyond the bare loop (add the batch's loss
+     * to an engine-side sum; check the interrupt flag and the clock), since on a loaded machine the
+     * difference of two epoch times is noise.
+     */
+    private static void machineryCost(NDManager manager, double epochSeconds, long steps) {
+        int iterations = 20_000;
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray sum = scope.zeros(new Shape(), ai.djl.ndarray.types.DataType.FLOAT64);
+            long best = Long.MAX_VALUE;
+            for (int trial = 0; trial < 5; trial++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < iterations; i++) {
+                    try (NDManager step = scope.newSubManager()) {
+                        NDArray loss = step.create(0.3f);
+                        if (Thread.interrupted()) {
+                            throw new IllegalStateException("interrupted");
+                        }
+                        sum.addi(loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).mul(BATCH));
+                        System.nanoTime();
+                    }
+                }
+                best = Math.min(best, System.nanoTime() - start);
+            }
+            // The bare loop also creates a step manager and a scalar loss, so time that alone too.
+            long baseline = Long.MAX_VALUE;
+            for (int trial = 0; trial < 5; trial++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < iterations; i++) {
+                    try (NDManager step = scope.newSubManager()) {
+                        step.create(0.3f);
+                    }
+                }
+                baseline = Math.min(baseline, System.nanoTime() - start);
+            }
+            double perStep = (best - baseline) / 1e3 / iterations;
+            System.out.printf(Locale.ROOT,
+                    "Fit's per-step extra work measured alone: %.1f us/step x %d steps = %.1f ms/epoch"
+                            + " = %.2f%% of the bare training epoch (%.2f s); plus one read-back per epoch and"
+                            + " (notebook only) <= 2 per second%n",
+                    perStep, steps, perStep * steps / 1e3, 100 * perStep * steps / 1e6 / epochSeconds, epochSeconds);
+        }
+    }
+
+    static Model autoencoder() {
+        Model model = Model.newInstance("autoencoder");
+        model.setBlock(new SequentialBlock()
+                .add(Linear.builder().setUnits(256).build()).add(Activation::relu)
+                .add(Linear.builder().setUnits(128).build()).add(Activation::relu)
+                .add(Linear.builder().setUnits(20).build())
+                .add(Linear.builder().setUnits(128).build()).add(Activation::relu)
+                .add(Linear.builder().setUnits(256).build()).add(Activation::relu)
+                .add(Linear.builder().setUnits(784).build()));
+        return model;
+    }
+
+    private static Fit fit(Model model, NDArray train, NDArray test, int epochs, int seed) {
+        return Fit.model(model).data(train, test).loss(TrainingLoss.sigmoidBinaryCrossEntropy())
+                .adam(1e-3).batchSize(BATCH).epochs(epochs).seed(seed);
+    }
+
+    /**
+     * The same training and evaluation as {@link Fit} with nothing else: no loss sums, no
+     * read-back, no progress, no history.
+     */
+    private static void bareEpochs(Model model, NDArray train, NDArray test, int epochs, int seed,
+            List<Double> seconds, List<Double> trainSeconds) {
+        TrainingLoss loss = TrainingLoss.sigmoidBinaryCrossEntropy();
+        ai.djl.engine.Engine.getInstance().setRandomSeed(seed);
+        model.getBlock().initialize(model.getNDManager(), model.getDataType(), new Shape(BATCH, 784));
+        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build());
+        long n = train.getShape().get(0);
+        long[] order = new long[(int) n];
+        Arrays.setAll(order, i -> i);
+        SplittableRandom random = new SplittableRandom(seed);
+        try (Trainer trainer = model.newTrainer(config)) {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                long start = System.nanoTime();
+                for (int i = order.length - 1; i > 0; i--) {
+                    int j = random.nextInt(i + 1);
+                    long t = order[i];
+                    order[i] = order[j];
+                    order[j] = t;
+                }
+                for (long from = 0; from < n; from += BATCH) {
+                    int to = (int) Math.min(n, from + BATCH);
+                    try (NDManager step = trainer.getManager().newSubManager()) {
+                        NDArray index = step.create(Arrays.copyOfRange(order, (int) from, to));
+                        NDArray x = train.get(step, new NDIndex("{}", index));
+                        try (GradientCollector collector = trainer.newGradientCollector()) {
+                            collector.backward(loss.evaluate(trainer.forward(new NDList(x)), x).optimised());
+                        }
+                        trainer.step();
+                    }
+                }
+                long trained = System.nanoTime();
+                long testSize = test.getShape().get(0);
+                for (long from = 0; from < testSize; from += 1024) {
+                    try (NDManager step = trainer.getManager().newSubManager()) {
+                        NDArray x = test.get(step, new NDIndex().addSliceDim(from, Math.min(testSize, from + 1024)));
+                        loss.evaluate(trainer.evaluate(new NDList(x)), x).optimised().getFloat();
+                    }
+                }
+                seconds.add((System.nanoTime() - start) / 1e9);
+                trainSeconds.add((trained - start) / 1e9);
+            }
+        }
+    }
+
+    /** A minimal IDX reader for the benchmark only (the notebooks use org.aelab.data). */
+    private static NDArray images(NDManager manager, Path file, int expected) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("Missing " + file + ": install the Debian package dataset-fashion-mnist or pass"
+                    + " -Dfashion.mnist.dir=DIR");
+        }
+        try (InputStream raw = Files.newInputStream(file);
+                DataInputStream in = new DataInputStream(new GZIPInputStream(raw, 1 << 16))) {
+            int magic = in.readInt();
+            int count = in.readInt();
+            int rows = in.readInt();
+            int cols = in.readInt();
+            if (magic != 0x803 || count != expected || rows != 28 || cols != 28) {
+                throw new IOException(file + " is not a " + expected + "-image IDX file (magic " + magic + ")");
+            }
+            byte[] bytes = new byte[count * rows * cols];
+            in.readFully(bytes);
+            float[] pixels = new float[bytes.length];
+            for (int i = 0; i < bytes.length; i++) {
+                pixels[i] = (bytes[i] & 0xff) / 255f;
+            }
+            return manager.create(pixels, new Shape(count, rows * cols));
+        }
+    }
+
+    private static double rssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/self/status", e);
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
+    private static double rssAfterGc() {
+        System.gc();
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return rssMb();
+    }
+
+    private static double heapMb() {
+        Runtime runtime = Runtime.getRuntime();
+        return (runtime.totalMemory() - runtime.freeMemory()) / (1024.0 * 1024.0);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int m = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+
+    private static double spread(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(0)
+                - values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    }
+
+    private static String format(List<Double> values) {
+        StringBuilder s = new StringBuilder("[");
+        for (double v : values) {
+            s.append(s.length() > 1 ? ", " : "").append(String.format(Locale.ROOT, "%.0f", v));
+        }
+        return s.append(']').toString();
+    }
+}
