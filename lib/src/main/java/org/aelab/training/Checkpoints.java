@@ -12,15 +12,15 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import ai.djl.Model;
+import org.aelab.notebook.ProjectPaths;
 
 /**
  * Where checkpoints live and how to find them.
  *
  * <p>The root directory is, in order of precedence: the system property {@value #DIR_PROPERTY};
- * the environment variable {@value #DIR_ENV}; {@code build/checkpoints} under the project root,
- * the nearest directory at or above the working directory that holds both {@code pom.xml} and
- * {@code lib/} (so notebooks in {@code notebooks/} and builds in the root share one store); or
- * {@code build/checkpoints} under the working directory when there is no such project root.
+ * the environment variable {@value #DIR_ENV}; {@code checkpoints/} in the project's build
+ * directory ({@link ProjectPaths#buildDir()}), so notebooks in {@code notebooks/} and builds in
+ * the root share one store.
  *
  * <p>Each checkpoint is {@code <root>/<name>/<key>/}, where the key hashes the training settings.
  * {@link Fit} skips training when a complete checkpoint for its settings exists, unless the system
@@ -50,13 +50,7 @@ public final class Checkpoints {
         if (configured != null && !configured.isBlank()) {
             return Paths.get(configured).toAbsolutePath().normalize();
         }
-        Path cwd = Paths.get(System.getProperty("user.dir")).toAbsolutePath().normalize();
-        for (Path dir = cwd; dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("lib"))) {
-                return dir.resolve("build").resolve("checkpoints");
-            }
-        }
-        return cwd.resolve("build").resolve("checkpoints");
+        return ProjectPaths.resolve("checkpoints");
     }
 
     /** True when the retrain switch (property or environment variable) is on. */
