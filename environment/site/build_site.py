@@ -206,6 +206,10 @@ def main():
     parser.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE",
                         help="override a knob, e.g. --set EPOCHS=5 (becomes AELAB_EPOCHS=5)")
     parser.add_argument("--out", default=str(ROOT / "build" / "site"), help="output directory")
+    parser.add_argument("--reuse-checkpoints", action="store_true",
+                        help="let notebooks load a checkpoint trained earlier with the same settings "
+                             "instead of training (by default the main job trains every model, so the "
+                             "site shows real training runs and their timings)")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
     args = parser.parse_args()
 
@@ -215,6 +219,8 @@ def main():
         if not sep or not name:
             sys.exit(f"--set {assignment!r}: expected KNOB=VALUE, e.g. EPOCHS=5")
         knobs[name.strip().upper()] = value.strip()
+    if not args.reuse_checkpoints:
+        knobs.setdefault("RETRAIN", "1")
     for name, value in knobs.items():
         os.environ[f"AELAB_{name}"] = value
 

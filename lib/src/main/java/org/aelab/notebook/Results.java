@@ -1,6 +1,8 @@
 package org.aelab.notebook;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * A notebook's machine-readable results: the metrics of each model it trains, which the main job
@@ -39,6 +44,13 @@ import java.util.Objects;
  * (negative ELBO per test image, in nats), {@code explained_variance}.
  */
 public final class Results {
+
+    /** Column labels of the known metrics, in the order {@link #compare} shows them. */
+    private static final List<Map.Entry<String, String>> METRIC_LABELS = List.of(
+            Map.entry("test_sse_per_image", "SSE/img"),
+            Map.entry("test_bce_per_pixel", "BCE/pixel"),
+            Map.entry("test_neg_elbo", "−ELBO"),
+            Map.entry("explained_variance", "explained variance"));
 
     private final String notebook;
     private final Map<String, ModelResult> models = new LinkedHashMap<>();
@@ -70,6 +82,64 @@ public final class Results {
                 : ProjectPaths.resolve("results");
     }
 
+    /**
+     * A table comparing saved models on their test metrics, one row per {@code "notebook/model"}
+     * reference, e.g. {@code compare("01-pca/PCA k=20", "02-autoencoder/Dense AE (20-d)")}.
+     * A model whose notebook has not saved results yet gets an empty row and a printed note
+     * saying which notebook to run.
+     */
+    public static Table compare(String... references) {
+        StringColumn names = StringColumn.create("model");
+        Map<String, DoubleColumn> columns = new LinkedHashMap<>();
+        METRIC_LABELS.forEach(label -> columns.put(label.getKey(), DoubleColumn.create(label.getValue())));
+        List<Map<String, Double>> rows = new ArrayList<>();
+        for (String reference : references) {
+            int slash = reference.indexOf('/');
+            if (slash <= 0 || slash == reference.length() - 1) {
+                throw new IllegalArgumentException("'" + reference + "' should be notebook/model, e.g. 01-pca/PCA k=20");
+            }
+            String notebook = reference.substring(0, slash);
+            String model = reference.substring(slash + 1);
+            names.append(model);
+            Map<String, Double> metrics = savedMetrics(notebook, model);
+            if (metrics.isEmpty()) {
+                System.out.println("No saved results for '" + model + "' yet: run notebooks/" + notebook
+                        + ".ipynb to fill its row.");
+            }
+            metrics.keySet().forEach(metric -> columns.computeIfAbsent(metric, DoubleColumn::create));
+            rows.add(metrics);
+        }
+        Table table = Table.create("Test metrics", names);
+        columns.forEach((metric, column) -> {
+            if (rows.stream().anyMatch(row -> row.containsKey(metric))) {
+                rows.forEach(row -> column.append(row.getOrDefault(metric, Double.NaN)));
+                table.addColumns(column);
+            }
+        });
+        return table;
+    }
+
+    private static Map<String, Double> savedMetrics(String notebook, String model) {
+        Path file = directory().resolve(notebook + ".json");
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        try {
+            JsonObject models = JsonParser.parseString(Files.readString(file)).getAsJsonObject()
+                    .getAsJsonObject("models");
+            if (models == null || !models.has(model)) {
+                return Map.of();
+            }
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            models.getAsJsonObject(model).getAsJsonObject("metrics").entrySet()
+                    .forEach(e -> metrics.put(e.getKey(), e.getValue().getAsDouble()));
+            return metrics;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Could not read " + file + " (" + e.getMessage()
+                    + "); delete it and run notebooks/" + notebook + ".ipynb again", e);
+        }
+    }
+
     /** Writes {@code <notebook>.json} atomically and returns its path. */
     public Path save() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -96,6 +166,7 @@ public final class Results {
         private final Results owner;
         private final Map<String, Double> metrics = new LinkedHashMap<>();
         private final List<Double> epochSeconds = new ArrayList<>();
+        private final Map<String, List<Double>> series = new LinkedHashMap<>();
         private Integer epochs;
         private Double totalSeconds;
 
@@ -124,6 +195,19 @@ public final class Results {
             return this;
         }
 
+        /** A per-epoch series worth keeping, e.g. the test loss after each epoch. */
+        public ModelResult series(String name, List<? extends Number> values) {
+            List<Double> copy = new ArrayList<>();
+            values.forEach(v -> copy.add(v.doubleValue()));
+            series.put(Objects.requireNonNull(name, "series name"), copy);
+            return this;
+        }
+
+        /** The metrics recorded so far, by name. */
+        public Map<String, Double> metrics() {
+            return Map.copyOf(metrics);
+        }
+
         /** Total seconds to fit the model (for PCA: covariance plus eigendecomposition). */
         public ModelResult totalSeconds(double seconds) {
             totalSeconds = seconds;
@@ -148,6 +232,9 @@ public final class Results {
             double total = totalSeconds != null ? totalSeconds
                     : epochSeconds.stream().mapToDouble(Double::doubleValue).sum();
             json.put("total_seconds", total);
+            if (!series.isEmpty()) {
+                json.put("series", series);
+            }
             return json;
         }
     }

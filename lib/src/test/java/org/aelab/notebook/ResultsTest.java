@@ -2,6 +2,7 @@ package org.aelab.notebook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -11,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
 
 class ResultsTest {
 
@@ -49,6 +51,25 @@ class ResultsTest {
         try (var listing = Files.list(file.getParent())) {
             assertEquals(1, listing.count(), "no temporary file left behind");
         }
+    }
+
+    @Test
+    void compareReadsSavedModelsAndLeavesMissingOnesEmpty() {
+        System.setProperty("aelab.buildDir", buildDir.toString());
+        Results.forNotebook("01-pca").model("PCA k=20").metric("test_sse_per_image", 14.66)
+                .metric("explained_variance", 0.785).save();
+        Results.forNotebook("02-autoencoder").model("AE").metric("test_sse_per_image", 7.8)
+                .metric("test_bce_per_pixel", 0.273).series("test loss", List.of(0.3, 0.28)).save();
+
+        Table table = Results.compare("01-pca/PCA k=20", "02-autoencoder/AE", "03-vae/VAE");
+
+        assertEquals(List.of("model", "SSE/img", "BCE/pixel", "explained variance"), table.columnNames());
+        assertEquals(List.of("PCA k=20", "AE", "VAE"), table.stringColumn("model").asList());
+        assertEquals(14.66, table.doubleColumn("SSE/img").get(0));
+        assertEquals(7.8, table.doubleColumn("SSE/img").get(1));
+        assertTrue(table.doubleColumn("BCE/pixel").isMissing(0));
+        assertTrue(table.doubleColumn("SSE/img").isMissing(2));
+        assertThrows(IllegalArgumentException.class, () -> Results.compare("no-slash"));
     }
 
     @Test
