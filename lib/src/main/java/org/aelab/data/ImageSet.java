@@ -18,7 +18,8 @@ import java.util.Random;
  *
  * <p>All pixels live in one flat {@code float[]}, image after image, row after row, so a set converts
  * to a DJL {@link NDArray} of shape (n, 784) with a single copy. {@link #limit} shares that array;
- * {@link #shuffled} makes a new one. Methods that return arrays return copies.
+ * {@link #shuffled}, {@link #select} and {@link #perClass} make a new one. Methods that return
+ * arrays return copies.
  */
 public final class ImageSet {
 
@@ -175,6 +176,56 @@ public final class ImageSet {
     }
 
     /**
+     * A copy of the images at {@code indices}, in that order; an index may repeat. Handy for
+     * showing the same few test images before and after training.
+     *
+     * @throws IllegalArgumentException if an index is outside {@code 0 .. size() - 1}
+     */
+    public ImageSet select(int... indices) {
+        Objects.requireNonNull(indices, "indices");
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= size) {
+                throw new IllegalArgumentException("index " + indices[i] + " (position " + i
+                        + " of the selection) is outside this set of " + size + " images; indices must lie in 0.."
+                        + (size - 1));
+            }
+        }
+        String what = indices.length <= 10 ? Arrays.toString(indices) : indices.length + " chosen images";
+        return copyOf(indices, description + ", images " + what);
+    }
+
+    /**
+     * A copy of the first {@code count} images of each class, grouped by class: class 0's first
+     * {@code count} images (in this set's order), then class 1's, and so on. With
+     * {@code perClass(1)} a grid shows one example of every class.
+     *
+     * @throws IllegalArgumentException if {@code count} is negative or a class has fewer than
+     *                                  {@code count} images
+     */
+    public ImageSet perClass(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative, got " + count);
+        }
+        int[] counts = classCounts();
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] < count) {
+                throw new IllegalArgumentException("class " + c + " (" + classNames.get(c) + ") has only "
+                        + counts[c] + " images in " + description + ", fewer than the " + count
+                        + " asked for; ask for fewer or use a larger set");
+            }
+        }
+        int[] order = new int[counts.length * count];
+        int[] taken = new int[counts.length];
+        for (int i = 0; i < size; i++) {
+            int label = labels[offset + i];
+            if (taken[label] < count) {
+                order[label * count + taken[label]++] = i;
+            }
+        }
+        return copyOf(order, description + ", first " + count + " per class");
+    }
+
+    /**
      * The same images in a random order that depends only on {@code seed}: the same seed gives the
      * same order on every machine and every run.
      */
@@ -190,15 +241,7 @@ public final class ImageSet {
             order[i] = order[j];
             order[j] = swap;
         }
-        float[] newPixels = new float[size * PIXELS];
-        int[] newLabels = new int[size];
-        for (int i = 0; i < size; i++) {
-            int from = offset + order[i];
-            System.arraycopy(pixels, from * PIXELS, newPixels, i * PIXELS, PIXELS);
-            newLabels[i] = labels[from];
-        }
-        return new ImageSet(newPixels, newLabels, 0, size, classNames,
-                description + ", shuffled (seed " + seed + ")");
+        return copyOf(order, description + ", shuffled (seed " + seed + ")");
     }
 
     /**
@@ -266,6 +309,18 @@ public final class ImageSet {
             text.append(c == 0 ? " " : ", ").append(classNames.get(c)).append(' ').append(counts[c]);
         }
         return text.toString();
+    }
+
+    /** A new set holding the images at {@code order} (positions within this set), in that order. */
+    private ImageSet copyOf(int[] order, String newDescription) {
+        float[] newPixels = new float[order.length * PIXELS];
+        int[] newLabels = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            int from = offset + order[i];
+            System.arraycopy(pixels, from * PIXELS, newPixels, i * PIXELS, PIXELS);
+            newLabels[i] = labels[from];
+        }
+        return new ImageSet(newPixels, newLabels, 0, order.length, classNames, newDescription);
     }
 
     private int checkIndex(int index) {

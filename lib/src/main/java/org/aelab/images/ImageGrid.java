@@ -32,6 +32,7 @@ import org.aelab.data.ImageSet;
  * ImageGrid.of(FashionMnist.test().limit(100)).columns(10).toImage();        // 280 x 280, the chapter's grid
  * ImageGrid.of(test.limit(20)).columns(10).scale(3).padding(2).classCaptions().save(Path.of("grid.png"));
  * ImageGrid.pairs(test.limit(10), reconstructions).scale(2).toImage();        // originals above reconstructions
+ * ImageGrid.rows(List.of("original", "PCA", "autoencoder"), List.of(originals, pca, dense)).toImage();
  * }</pre>
  *
  * <p>Images come as {@code float[]} (one flat, row-after-row array per image), an {@link NDArray}
@@ -39,8 +40,11 @@ import org.aelab.data.ImageSet;
  * fills rows left to right, {@link #columns} images per row (by default up to 10). The layout
  * methods return a new grid and leave this one unchanged.
  *
- * <p>A paired grid ({@link #pairs}) shows each block of originals as a row labelled "original" with
- * their reconstructions in the row below, labelled "reconstruction", each under its own original.
+ * <p>A grid of row groups ({@link #rows}) shows several images per column, one from each group, such
+ * as an original and its reconstructions by different models: each block of {@link #columns} images
+ * of the first group is a row labelled with the first label, followed by the same columns of the
+ * second group in a row labelled with the second label, and so on. A paired grid ({@link #pairs}) is
+ * the two-group case, labelled "original" and "reconstruction". Captions go under each column.
  */
 public final class ImageGrid {
 
@@ -53,11 +57,14 @@ public final class ImageGrid {
     private static final int DEFAULT_COLUMNS = 10;
     private static final int MAX_SCALE = 64;
     private static final int MAX_CAPTION_WIDTH = 200;
-    private static final String ORIGINAL_LABEL = "original";
-    private static final String RECONSTRUCTION_LABEL = "reconstruction";
+    private static final List<String> PAIR_LABELS = List.of("original", "reconstruction");
 
+    /** The first group, and the only one of a plain grid. */
     private final float[][] images;
-    private final float[][] reconstructions;
+    /** Every group, {@code images} first; all hold the same number of images. */
+    private final float[][][] groups;
+    /** One label per group, or null for a plain grid, which has no row labels. */
+    private final List<String> rowLabels;
     private final int width;
     private final int height;
     private final List<String> classNames;
@@ -66,10 +73,11 @@ public final class ImageGrid {
     private final int scale;
     private final int padding;
 
-    private ImageGrid(float[][] images, float[][] reconstructions, int width, int height,
+    private ImageGrid(float[][][] groups, List<String> rowLabels, int width, int height,
             List<String> classNames, List<String> captions, int columns, int scale, int padding) {
-        this.images = images;
-        this.reconstructions = reconstructions;
+        this.images = groups[0];
+        this.groups = groups;
+        this.rowLabels = rowLabels;
         this.width = width;
         this.height = height;
         this.classNames = classNames;
@@ -89,7 +97,7 @@ public final class ImageGrid {
     public static ImageGrid of(float[]... images) {
         float[][] copy = copyImages(images, "images");
         int side = squareSide(copy);
-        return new ImageGrid(copy, null, side, side, null, null, 0, 1, 0);
+        return new ImageGrid(new float[][][] {copy}, null, side, side, null, null, 0, 1, 0);
     }
 
     /**
@@ -100,7 +108,7 @@ public final class ImageGrid {
      */
     public static ImageGrid of(NDArray images) {
         Batch batch = Batch.of(images, "images");
-        return new ImageGrid(batch.images, null, batch.width, batch.height, null, null, 0, 1, 0);
+        return new ImageGrid(new float[][][] {batch.images}, null, batch.width, batch.height, null, null, 0, 1, 0);
     }
 
     /** A grid of every image of {@code set}; {@link #classCaptions()} captions them with class names. */
@@ -115,7 +123,8 @@ public final class ImageGrid {
             images[i] = set.image(i);
             names.add(set.className(i));
         }
-        return new ImageGrid(images, null, ImageSet.WIDTH, ImageSet.HEIGHT, List.copyOf(names), null, 0, 1, 0);
+        return new ImageGrid(new float[][][] {images}, null, ImageSet.WIDTH, ImageSet.HEIGHT, List.copyOf(names),
+                null, 0, 1, 0);
     }
 
     /**
@@ -129,7 +138,7 @@ public final class ImageGrid {
         float[][] second = copyImages(reconstructions, "reconstructions");
         int side = squareSide(first);
         checkPairs(first.length, side, side, second.length, squareSide(second), squareSide(second));
-        return new ImageGrid(first, second, side, side, null, null, 0, 1, 0);
+        return grouped(PAIR_LABELS, new float[][][] {first, second}, side, side, null);
     }
 
     /** Originals with their reconstructions, both NDArrays of a shape {@link #of(NDArray)} accepts. */
@@ -138,7 +147,8 @@ public final class ImageGrid {
         Batch second = Batch.of(reconstructions, "reconstructions");
         checkPairs(first.images.length, first.width, first.height, second.images.length, second.width,
                 second.height);
-        return new ImageGrid(first.images, second.images, first.width, first.height, null, null, 0, 1, 0);
+        return grouped(PAIR_LABELS, new float[][][] {first.images, second.images}, first.width, first.height,
+                null);
     }
 
     /**
@@ -150,16 +160,105 @@ public final class ImageGrid {
         Batch second = Batch.of(reconstructions, "reconstructions");
         checkPairs(first.images.length, first.width, first.height, second.images.length, second.width,
                 second.height);
-        return new ImageGrid(first.images, second.images, first.width, first.height, first.classNames,
-                null, 0, 1, 0);
+        return grouped(PAIR_LABELS, new float[][][] {first.images, second.images}, first.width, first.height,
+                first.classNames);
     }
 
-    /** Puts {@code count} images (or pairs) in each row; by default up to 10. */
+    /**
+     * Rows of images in labelled groups: column {@code i} shows image {@code i} of every group, one
+     * above the other, in group order, and each group's rows are labelled with its label. For example
+     * originals above their reconstructions by two models:
+     *
+     * <pre>{@code
+     * ImageGrid.rows(List.of("original", "PCA", "autoencoder"), List.of(originals, pcaOutput, aeOutput))
+     * }</pre>
+     *
+     * @param labels one row label per group, in order
+     * @param groups NDArrays of a shape {@link #of(NDArray)} accepts, all with the same number and
+     *               size of images
+     * @throws IllegalArgumentException if there are no groups, the labels do not match the groups, or
+     *                                  the groups differ in image count or size
+     */
+    public static ImageGrid rows(List<String> labels, List<NDArray> groups) {
+        Objects.requireNonNull(groups, "groups");
+        List<String> names = checkLabels(labels, groups.size());
+        Batch[] batches = new Batch[groups.size()];
+        for (int g = 0; g < batches.length; g++) {
+            batches[g] = Batch.of(groups.get(g), "group " + g + " (" + names.get(g) + ")");
+        }
+        float[][][] images = new float[batches.length][][];
+        int[][] sizes = new int[batches.length][];
+        for (int g = 0; g < batches.length; g++) {
+            images[g] = batches[g].images;
+            sizes[g] = new int[] {batches[g].width, batches[g].height};
+        }
+        checkGroups(names, images, sizes);
+        return grouped(names, images, batches[0].width, batches[0].height, null);
+    }
+
+    /**
+     * Rows of images in labelled groups, each group an array of flat square images (as
+     * {@link #of(float[]...)} takes them); the layout of {@link #rows(List, List)}. The arrays are
+     * copied.
+     *
+     * <pre>{@code
+     * ImageGrid.rows(List.of("original", "PCA", "autoencoder"), originals, pcaOutput, aeOutput)
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if there are no groups, the labels do not match the groups, an
+     *                                  image is not square, or the groups differ in image count or size
+     */
+    public static ImageGrid rows(List<String> labels, float[][]... groups) {
+        Objects.requireNonNull(groups, "groups");
+        List<String> names = checkLabels(labels, groups.length);
+        float[][][] images = new float[groups.length][][];
+        int[][] sizes = new int[groups.length][];
+        for (int g = 0; g < groups.length; g++) {
+            images[g] = copyImages(groups[g], "group " + g + " (" + names.get(g) + ")");
+            int side = squareSide(images[g]);
+            sizes[g] = new int[] {side, side};
+        }
+        checkGroups(names, images, sizes);
+        return grouped(names, images, sizes[0][0], sizes[0][1], null);
+    }
+
+    /**
+     * The images of {@code first} in the first labelled row group and the NDArrays of {@code others}
+     * (model outputs for those images, in the same order) in the next ones; the layout of
+     * {@link #rows(List, List)}. {@link #classCaptions()} captions each column with its class name.
+     *
+     * @param labels one row label per group: {@code first}'s, then one for each of {@code others}
+     * @throws IllegalArgumentException if the labels do not match the groups, or the groups differ in
+     *                                  image count or size
+     */
+    public static ImageGrid rows(List<String> labels, ImageSet first, NDArray... others) {
+        Objects.requireNonNull(others, "others");
+        List<String> names = checkLabels(labels, 1 + others.length);
+        ImageGrid set = of(first);
+        float[][][] images = new float[1 + others.length][][];
+        int[][] sizes = new int[images.length][];
+        images[0] = set.images;
+        sizes[0] = new int[] {set.width, set.height};
+        for (int g = 1; g < images.length; g++) {
+            Batch batch = Batch.of(others[g - 1], "group " + g + " (" + names.get(g) + ")");
+            images[g] = batch.images;
+            sizes[g] = new int[] {batch.width, batch.height};
+        }
+        checkGroups(names, images, sizes);
+        return grouped(names, images, set.width, set.height, set.classNames);
+    }
+
+    private static ImageGrid grouped(List<String> labels, float[][][] groups, int width, int height,
+            List<String> classNames) {
+        return new ImageGrid(groups, labels, width, height, classNames, null, 0, 1, 0);
+    }
+
+    /** Puts {@code count} images (columns of a grouped grid) in each row; by default up to 10. */
     public ImageGrid columns(int count) {
         if (count < 1) {
             throw new IllegalArgumentException("columns must be at least 1, got " + count);
         }
-        return new ImageGrid(images, reconstructions, width, height, classNames, captions, count, scale,
+        return new ImageGrid(groups, rowLabels, width, height, classNames, captions, count, scale,
                 padding);
     }
 
@@ -168,7 +267,7 @@ public final class ImageGrid {
         if (factor < 1 || factor > MAX_SCALE) {
             throw new IllegalArgumentException("scale must be between 1 and " + MAX_SCALE + ", got " + factor);
         }
-        return new ImageGrid(images, reconstructions, width, height, classNames, captions, columns, factor,
+        return new ImageGrid(groups, rowLabels, width, height, classNames, captions, columns, factor,
                 padding);
     }
 
@@ -177,31 +276,32 @@ public final class ImageGrid {
         if (pixels < 0 || pixels > 100) {
             throw new IllegalArgumentException("padding must be between 0 and 100 pixels, got " + pixels);
         }
-        return new ImageGrid(images, reconstructions, width, height, classNames, captions, columns, scale,
+        return new ImageGrid(groups, rowLabels, width, height, classNames, captions, columns, scale,
                 pixels);
     }
 
-    /** Writes {@code captions.get(i)} under image (or pair) {@code i}; one caption per image. */
+    /** Writes {@code captions.get(i)} under image (or column) {@code i}; one caption per image. */
     public ImageGrid captions(List<String> captions) {
         Objects.requireNonNull(captions, "captions");
         if (captions.size() != images.length) {
             throw new IllegalArgumentException(captions.size() + " captions for " + images.length
-                    + (reconstructions == null ? " images" : " pairs") + "; give one caption each");
+                    + (groups.length == 1 ? " images" : groups.length == 2 ? " pairs"
+                    : " columns of " + groups.length + " images") + "; give one caption each");
         }
         List<String> copy = new ArrayList<>(captions.size());
         for (String caption : captions) {
             copy.add(caption == null ? "" : caption);
         }
-        return new ImageGrid(images, reconstructions, width, height, classNames, List.copyOf(copy), columns,
+        return new ImageGrid(groups, rowLabels, width, height, classNames, List.copyOf(copy), columns,
                 scale, padding);
     }
 
-    /** Writes {@code captions[i]} under image (or pair) {@code i}; one caption per image. */
+    /** Writes {@code captions[i]} under image (or column) {@code i}; one caption per image. */
     public ImageGrid captions(String... captions) {
         return captions(Arrays.asList(captions));
     }
 
-    /** Writes {@code caption.apply(i)} under image (or pair) {@code i}. */
+    /** Writes {@code caption.apply(i)} under image (or column) {@code i}. */
     public ImageGrid captions(IntFunction<String> caption) {
         Objects.requireNonNull(caption, "caption");
         List<String> list = new ArrayList<>(images.length);
@@ -219,22 +319,23 @@ public final class ImageGrid {
     public ImageGrid classCaptions() {
         if (classNames == null) {
             throw new IllegalStateException("class captions need the images' labels: make the grid with"
-                    + " ImageGrid.of(ImageSet) or ImageGrid.pairs(ImageSet, NDArray), or pass captions(...)");
+                    + " ImageGrid.of(ImageSet), ImageGrid.pairs(ImageSet, NDArray) or"
+                    + " ImageGrid.rows(labels, ImageSet, NDArray...), or pass captions(...)");
         }
         return captions(classNames);
     }
 
-    /** Number of images, or of pairs in a paired grid. */
+    /** Number of images, or of columns (images per group) in a grouped grid. */
     public int size() {
         return images.length;
     }
 
-    /** Images (or pairs) per row. */
+    /** Images (or columns of a grouped grid) per row. */
     public int columnCount() {
         return Math.min(columns > 0 ? columns : DEFAULT_COLUMNS, images.length);
     }
 
-    /** Rows of images (or of pairs) in the grid. */
+    /** Rows of images in the grid, or blocks of rows (one row per group) in a grouped grid. */
     public int rowCount() {
         return (images.length + columnCount() - 1) / columnCount();
     }
@@ -247,12 +348,11 @@ public final class ImageGrid {
         Arrays.fill(rgb, PADDING_COLOR.getRGB() & 0xFFFFFF);
         for (int i = 0; i < images.length; i++) {
             fill(rgb, layout.totalWidth, layout.cell(i), CELL_RGB);
-            draw(rgb, layout.totalWidth, images[i], layout.tile(i, false));
-            if (reconstructions != null) {
-                draw(rgb, layout.totalWidth, reconstructions[i], layout.tile(i, true));
+            for (int g = 0; g < groups.length; g++) {
+                draw(rgb, layout.totalWidth, groups[g][i], layout.tile(i, g));
             }
         }
-        if (captions != null || reconstructions != null) {
+        if (captions != null || rowLabels != null) {
             Graphics2D g = image.createGraphics();
             try {
                 layout.prepare(g);
@@ -264,10 +364,9 @@ public final class ImageGrid {
                     int y = area.y + (area.height - layout.metrics.getHeight()) / 2 + layout.metrics.getAscent();
                     g.drawString(text, x, y);
                 }
-                if (reconstructions != null) {
-                    for (int row = 0; row < rowCount(); row++) {
-                        rowLabel(g, layout, ORIGINAL_LABEL, layout.tile(row * columnCount(), false));
-                        rowLabel(g, layout, RECONSTRUCTION_LABEL, layout.tile(row * columnCount(), true));
+                for (int row = 0; rowLabels != null && row < rowCount(); row++) {
+                    for (int group = 0; group < groups.length; group++) {
+                        rowLabel(g, layout, rowLabels.get(group), layout.tile(row * columnCount(), group));
                     }
                 }
             } finally {
@@ -301,11 +400,17 @@ public final class ImageGrid {
 
     /** Where image {@code index} (or its reconstruction) lands in {@link #toImage()}. */
     Rectangle tile(int index, boolean reconstruction) {
-        Objects.checkIndex(index, images.length);
-        if (reconstruction && reconstructions == null) {
+        if (reconstruction && groups.length != 2) {
             throw new IllegalStateException("not a paired grid");
         }
-        return new Layout().tile(index, reconstruction);
+        return tile(index, reconstruction ? 1 : 0);
+    }
+
+    /** Where image {@code index} of row group {@code group} lands in {@link #toImage()}. */
+    Rectangle tile(int index, int group) {
+        Objects.checkIndex(index, images.length);
+        Objects.checkIndex(group, groups.length);
+        return new Layout().tile(index, group);
     }
 
     /** Where the caption of image {@code index} is written in {@link #toImage()}. */
@@ -316,9 +421,10 @@ public final class ImageGrid {
 
     @Override
     public String toString() {
-        return String.format("ImageGrid[%d %s of %d x %d, %d columns x %d rows, scale %d, padding %d%s]",
-                images.length, reconstructions == null ? "images" : "pairs", width, height, columnCount(),
-                rowCount(), scale, padding, captions == null ? "" : ", captioned");
+        String what = rowLabels == null ? images.length + " images"
+                : images.length + " columns of " + String.join(" / ", rowLabels);
+        return String.format("ImageGrid[%s, images of %d x %d, %d columns x %d rows, scale %d, padding %d%s]",
+                what, width, height, columnCount(), rowCount(), scale, padding, captions == null ? "" : ", captioned");
     }
 
     private void draw(int[] rgb, int stride, float[] pixels, Rectangle tile) {
@@ -400,6 +506,38 @@ public final class ImageGrid {
         }
     }
 
+    private static List<String> checkLabels(List<String> labels, int groupCount) {
+        Objects.requireNonNull(labels, "labels");
+        if (groupCount == 0) {
+            throw new IllegalArgumentException("no image groups to show; give at least one");
+        }
+        if (labels.size() != groupCount) {
+            throw new IllegalArgumentException(labels.size() + " labels for " + groupCount
+                    + " image groups; give one row label per group");
+        }
+        List<String> copy = new ArrayList<>(labels.size());
+        for (String label : labels) {
+            copy.add(label == null ? "" : label);
+        }
+        return List.copyOf(copy);
+    }
+
+    /** Checks that every group has as many images as group 0, of the same size ({width, height}). */
+    private static void checkGroups(List<String> labels, float[][][] groups, int[][] sizes) {
+        for (int g = 1; g < groups.length; g++) {
+            if (groups[g].length != groups[0].length) {
+                throw new IllegalArgumentException("group " + g + " (" + labels.get(g) + ") has " + groups[g].length
+                        + " images but group 0 (" + labels.get(0) + ") has " + groups[0].length
+                        + "; every group needs one image per column");
+            }
+            if (sizes[g][0] != sizes[0][0] || sizes[g][1] != sizes[0][1]) {
+                throw new IllegalArgumentException("group " + g + " (" + labels.get(g) + ") has images of "
+                        + sizes[g][0] + " x " + sizes[g][1] + " but group 0 (" + labels.get(0) + ") has "
+                        + sizes[0][0] + " x " + sizes[0][1] + "; all images must have the same size");
+            }
+        }
+    }
+
     /** Images read from an NDArray. */
     private record Batch(float[][] images, int width, int height) {
 
@@ -466,7 +604,7 @@ public final class ImageGrid {
         final int totalHeight;
 
         Layout() {
-            boolean text = captions != null || reconstructions != null;
+            boolean text = captions != null || rowLabels != null;
             font = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(11, Math.min(16, 8 + 2 * scale)));
             if (text) {
                 BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
@@ -485,11 +623,14 @@ public final class ImageGrid {
             }
             captionHeight = captions == null ? 0 : metrics.getHeight() + 4;
             cellWidth = Math.max(tileWidth, captions == null ? 0 : widest + 8);
-            labelWidth = reconstructions == null ? 0
-                    : Math.max(metrics.stringWidth(ORIGINAL_LABEL), metrics.stringWidth(RECONSTRUCTION_LABEL)) + 8;
-            blockHeight = reconstructions == null ? tileHeight + captionHeight
-                    : 2 * tileHeight + padding + captionHeight;
-            blockGap = reconstructions == null ? padding : padding + 6;
+            int widestLabel = 0;
+            for (String label : rowLabels == null ? List.<String>of() : rowLabels) {
+                widestLabel = Math.max(widestLabel, metrics.stringWidth(label));
+            }
+            labelWidth = rowLabels == null ? 0 : widestLabel + 8;
+            blockHeight = groups.length * tileHeight + (groups.length - 1) * padding + captionHeight;
+            // A little extra space keeps the blocks of a multi-row grid visibly apart.
+            blockGap = groups.length == 1 ? padding : padding + 6;
             totalWidth = labelWidth + padding + columnCount() * (cellWidth + padding);
             totalHeight = padding + rowCount() * blockHeight + (rowCount() - 1) * blockGap + padding;
         }
@@ -500,13 +641,13 @@ public final class ImageGrid {
             g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
         }
 
-        /** The black area of image (or pair) {@code index}: its tiles and caption. */
+        /** The black area of column {@code index} of its block: the tiles of every group and the caption. */
         Rectangle cell(int index) {
             return new Rectangle(cellX(index), blockY(index), cellWidth, blockHeight);
         }
 
-        Rectangle tile(int index, boolean reconstruction) {
-            int y = blockY(index) + (reconstruction ? tileHeight + padding : 0);
+        Rectangle tile(int index, int group) {
+            int y = blockY(index) + group * (tileHeight + padding);
             return new Rectangle(cellX(index) + (cellWidth - tileWidth) / 2, y, tileWidth, tileHeight);
         }
 

@@ -4,5 +4,8 @@
  * {@link org.aelab.training.LossTerms}, a live progress display, interruption from the kernel,
  * seeds, and {@link org.aelab.training.Checkpoints checkpoints} that let a re-run skip training;
  * it returns a {@link org.aelab.training.TrainingHistory} (a Tablesaw table and its loss curves).
+ * {@link org.aelab.training.Models} runs a trained model over a test set in batches and tabulates
+ * its layers; {@link org.aelab.training.Metrics} measures reconstructions (squared error per image,
+ * cross-entropy per pixel) the same way in every chapter.
  */
 package org.aelab.training;

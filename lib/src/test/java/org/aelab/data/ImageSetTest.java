@@ -183,6 +183,49 @@ class ImageSetTest {
     }
 
     @Test
+    void selectCopiesTheChosenImagesInTheGivenOrder() {
+        ImageSet set = sample(6).limit(5);
+        ImageSet chosen = set.select(4, 0, 4, 2);
+        assertEquals(4, chosen.size());
+        assertArrayEquals(new int[] {1, 0, 1, 2}, chosen.labels());
+        assertArrayEquals(set.image(4), chosen.image(0));
+        assertArrayEquals(set.image(0), chosen.image(1));
+        assertArrayEquals(set.image(4), chosen.image(2));
+        assertEquals(0.03f, chosen.pixel(3, 0, 0), 0f);
+        assertEquals(1f, chosen.pixel(3, 2, 0), 0f);
+        assertEquals(NAMES, chosen.classNames());
+        assertTrue(chosen.description().endsWith("images [4, 0, 4, 2]"), chosen.description());
+        assertEquals(0, set.select().size());
+        // Image 4 of the limited view is image 4 of the full array: (4 + 1) / 100 with pixel 4 lit.
+        assertEquals(0.05f, set.select(4).pixel(0, 0, 0), 0f);
+        assertEquals(1f, set.select(4).pixel(0, 4, 0), 0f);
+
+        String tooBig = assertThrows(IllegalArgumentException.class, () -> set.select(1, 5)).getMessage();
+        assertTrue(tooBig.contains("index 5") && tooBig.contains("0..4"), tooBig);
+        String negative = assertThrows(IllegalArgumentException.class, () -> set.select(-1)).getMessage();
+        assertTrue(negative.contains("index -1"), negative);
+    }
+
+    @Test
+    void perClassTakesTheFirstImagesOfEachClassGroupedByClass() {
+        // Labels of sample(8): 0 1 2 0 1 2 0 1.
+        ImageSet set = sample(8);
+        ImageSet two = set.perClass(2);
+        assertArrayEquals(new int[] {0, 0, 1, 1, 2, 2}, two.labels());
+        int[] expectedSources = {0, 3, 1, 4, 2, 5};
+        for (int i = 0; i < expectedSources.length; i++) {
+            assertArrayEquals(set.image(expectedSources[i]), two.image(i), "image " + i);
+        }
+        assertArrayEquals(new int[] {0, 1, 2}, set.perClass(1).labels());
+        assertEquals(0.02f, set.perClass(1).pixel(1, 0, 0), 0f, "class 1's first image is image 1");
+        assertEquals(0, set.perClass(0).size());
+
+        String message = assertThrows(IllegalArgumentException.class, () -> set.perClass(3)).getMessage();
+        assertTrue(message.contains("class 2 (two) has only 2 images") && message.contains("3"), message);
+        assertThrows(IllegalArgumentException.class, () -> set.perClass(-1));
+    }
+
+    @Test
     void ofRejectsBadInput() {
         float[][] good = new float[2][784];
         assertThrows(IllegalArgumentException.class, () -> ImageSet.of(good, new int[] {0}, NAMES));

@@ -260,6 +260,123 @@ class ImageGridTest {
         }
     }
 
+    /** Images 0..count-1 of the pattern, shifted by {@code first}, so that every group differs. */
+    private static float[][] images(int first, int count) {
+        float[][] all = images(first + count);
+        return java.util.Arrays.copyOfRange(all, first, first + count);
+    }
+
+    @Test
+    void rowGroupsStackOneImageOfEachGroupPerColumn() {
+        float[][] a = images(0, 5);
+        float[][] b = images(7, 5);
+        float[][] c = images(13, 5);
+        ImageGrid grid = ImageGrid.rows(List.of("original", "PCA", "autoencoder"), a, b, c).columns(2).padding(2);
+        BufferedImage picture = grid.toImage();
+        float[][][] groups = {a, b, c};
+        // The label margin is as wide as the widest label (font-dependent); everything else is exact:
+        // blocks of 3 rows of 28 pixels with 2 between them (88 high), 2 + 6 between blocks.
+        int left = grid.tile(0, 0).x;
+        assertTrue(left > 40, "room for the labels, was " + left);
+        assertEquals(left + 2 * (28 + 2), picture.getWidth());
+        assertEquals(2 + 3 * 88 + 2 * 8 + 2, picture.getHeight());
+        for (int i = 0; i < 5; i++) {
+            for (int g = 0; g < 3; g++) {
+                int x = left + (i % 2) * 30;
+                int y = 2 + (i / 2) * (88 + 8) + g * 30;
+                assertEquals(new Rectangle(x, y, 28, 28), grid.tile(i, g), "image " + i + " of group " + g);
+                assertImageAt(picture, groups[g][i], x, y, 1);
+            }
+        }
+        assertEquals(0x000000, rgb(picture, left + 10, 2 + 28), "inside a column the padding is the cell's black");
+        assertEquals(PADDING_RGB, rgb(picture, left + 10, 2 + 88 + 3), "gap between blocks");
+        assertEquals(PADDING_RGB, rgb(picture, left + 30 + 10, 2 + 2 * 96 + 10), "no sixth column");
+        for (int block = 0; block < 3; block++) {
+            for (int g = 0; g < 3; g++) {
+                int top = 2 + block * 96 + g * 30;
+                int labelPixels = 0;
+                for (int y = top; y < top + 28; y++) {
+                    for (int x = 0; x < left - 2; x++) {
+                        labelPixels += (rgb(picture, x, y) & 0xFF) > 160 ? 1 : 0;
+                    }
+                }
+                assertTrue(labelPixels > 10, "label of group " + g + " in block " + block + ": " + labelPixels);
+            }
+        }
+        assertEquals(5, grid.size());
+        assertEquals(3, grid.rowCount());
+        assertTrue(grid.toString().contains("original / PCA / autoencoder"), grid.toString());
+    }
+
+    @Test
+    void pairsAreTheTwoGroupCaseOfRows() {
+        float[][] originals = images(0, 4);
+        float[][] reconstructions = images(9, 4);
+        BufferedImage pairs = ImageGrid.pairs(originals, reconstructions).columns(3).scale(2).padding(1)
+                .captions("a", "b", "c", "d").toImage();
+        BufferedImage rows = ImageGrid.rows(List.of("original", "reconstruction"), originals, reconstructions)
+                .columns(3).scale(2).padding(1).captions("a", "b", "c", "d").toImage();
+        assertEquals(pairs.getWidth(), rows.getWidth());
+        assertEquals(pairs.getHeight(), rows.getHeight());
+        for (int y = 0; y < pairs.getHeight(); y++) {
+            for (int x = 0; x < pairs.getWidth(); x++) {
+                assertEquals(rgb(pairs, x, y), rgb(rows, x, y), "pixel " + x + ", " + y);
+            }
+        }
+    }
+
+    @Test
+    void rowGroupsFromNDArraysAndFromAnImageSetWithClassCaptions() {
+        float[][] images = images(3);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray first = manager.create(flatten(images), new Shape(3, 784));
+            NDArray second = manager.ones(new Shape(3, 28, 28));
+            NDArray third = manager.zeros(new Shape(3, 1, 28, 28));
+            ImageGrid grid = ImageGrid.rows(List.of("x", "ones", "zeros"), List.of(first, second, third));
+            BufferedImage picture = grid.toImage();
+            assertImageAt(picture, images[2], grid.tile(2, 0).x, grid.tile(2, 0).y, 1);
+            assertEquals(0xFFFFFF, rgb(picture, grid.tile(1, 1).x + 3, grid.tile(1, 1).y + 3));
+            assertEquals(0x000000, rgb(picture, grid.tile(1, 2).x + 3, grid.tile(1, 2).y + 3));
+            assertEquals(grid.tile(1, 0).y + 2 * 28, grid.tile(1, 2).y, "no padding: rows touch");
+
+            ImageSet set = ImageSet.of(images, new int[] {1, 0, 1}, List.of("cat", "dog"));
+            ImageGrid captioned = ImageGrid.rows(List.of("original", "ones", "zeros"), set, second, third)
+                    .classCaptions();
+            Rectangle caption = captioned.captionArea(0);
+            assertTrue(caption.y >= captioned.tile(0, 2).y + 28, "the caption goes under the last group");
+            assertImageAt(captioned.toImage(), images[1], captioned.tile(1, 0).x, captioned.tile(1, 0).y, 1);
+            String count = assertThrows(IllegalArgumentException.class, () -> captioned.captions("a")).getMessage();
+            assertTrue(count.contains("1 captions for 3 columns of 3 images"), count);
+        }
+    }
+
+    @Test
+    void rowGroupsNeedOneLabelPerGroupAndMatchingImages() {
+        String labels = assertThrows(IllegalArgumentException.class,
+                () -> ImageGrid.rows(List.of("a", "b"), images(2), images(2), images(2))).getMessage();
+        assertTrue(labels.contains("2 labels for 3 image groups"), labels);
+        String count = assertThrows(IllegalArgumentException.class,
+                () -> ImageGrid.rows(List.of("a", "b", "c"), images(2), images(2), images(3))).getMessage();
+        assertTrue(count.contains("group 2 (c) has 3 images but group 0 (a) has 2"), count);
+        String size = assertThrows(IllegalArgumentException.class,
+                () -> ImageGrid.rows(List.of("a", "b"), images(1), new float[][] {new float[100]})).getMessage();
+        assertTrue(size.contains("10 x 10") && size.contains("28 x 28"), size);
+        assertThrows(IllegalArgumentException.class, () -> ImageGrid.rows(List.of()));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            String shape = assertThrows(IllegalArgumentException.class, () -> ImageGrid.rows(List.of("a", "b"),
+                    List.of(manager.zeros(new Shape(2, 784)), manager.zeros(new Shape(2, 14, 14))))).getMessage();
+            assertTrue(shape.contains("group 1 (b)") && shape.contains("14 x 14"), shape);
+        }
+    }
+
+    private static float[] flatten(float[][] images) {
+        float[] flat = new float[images.length * 784];
+        for (int i = 0; i < images.length; i++) {
+            System.arraycopy(images[i], 0, flat, i * 784, 784);
+        }
+        return flat;
+    }
+
     @Test
     void savesAPngWithTheSamePixels(@TempDir Path dir) throws IOException {
         float[][] images = images(4);
