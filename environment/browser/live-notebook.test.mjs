@@ -61,7 +61,7 @@ test('Run All in the live notebook shows an image and a plot', { timeout: 180_00
   const { page, problems, close } = await offlinePage(browser);
   try {
     await page.goto(`http://127.0.0.1:${port}/notebooks/live.ipynb?token=${token}`);
-    await page.waitForSelector('#kernel_indicator_icon.kernel_idle', { timeout: 60_000 });
+    await page.waitForSelector('#kernel_indicator_icon.kernel_idle_icon', { timeout: 60_000 });
     await page.click('#celllink');
     await page.click('#run_all_cells');
 
@@ -71,7 +71,7 @@ test('Run All in the live notebook shows an image and a plot', { timeout: 180_00
     assert.ok(width > 0, 'the image output decoded');
 
     await page.waitForSelector('.output_area .js-plotly-plot .main-svg', { timeout: 60_000 });
-    await page.waitForSelector('#kernel_indicator_icon.kernel_idle', { timeout: 60_000 });
+    await page.waitForSelector('#kernel_indicator_icon.kernel_idle_icon', { timeout: 60_000 });
     const errors = await page.$$eval('.output_error, .output_stderr', (nodes) => nodes.map((n) => n.textContent));
     assert.deepEqual(errors, [], 'no cell printed an error');
     await page.screenshot({ path: join(process.env.SITE_DIR ?? tmpdir(), 'live-notebook.png'), fullPage: true });
