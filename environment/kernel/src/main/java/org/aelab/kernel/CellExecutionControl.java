@@ -146,7 +146,7 @@ final class CellExecutionControl extends DirectExecutionControl {
         Throwable failure = (Throwable) outcome[1];
         if (failure == null) {
             lastValue = outcome[0];
-            return valueString(outcome[0]);
+            return cheapValueString(outcome[0]);
         }
         Throwable cause = failure instanceof InvocationTargetException && failure.getCause() != null
                 ? failure.getCause() : failure;
@@ -155,6 +155,20 @@ final class CellExecutionControl extends DirectExecutionControl {
             throw stopped(stopReason == null ? "Interrupted" : stopReason);
         }
         return throwConvertedInvocationException(cause);
+    }
+
+    /**
+     * The string JShell keeps for its snippet event. The kernel renders {@link #lastValue} itself,
+     * so objects other than strings and boxed primitives are not asked for {@code toString()}: that
+     * would run on every statement declaring one, and costs seconds for, say, a 60,000 x 784
+     * NDArray, whose {@code toString()} walks its contents.
+     */
+    static String cheapValueString(Object value) {
+        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean
+                || value instanceof Character) {
+            return valueString(value);
+        }
+        return value.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(value));
     }
 
     private StoppedException stopped(String reason) {
