@@ -155,7 +155,7 @@ def results_rows(notebooks):
                 key = next((k for k in keys if k in metrics), None)
                 cells.append(fmt(metrics.get(key)) + (" (−ELBO)" if key == "test_neg_elbo" else ""))
             seconds = result.get("epoch_seconds") or []
-            cells += [str(result.get("epochs", 0)), fmt(statistics.median(seconds), 3) if seconds else "–",
+            cells += [str(result.get("epochs") or "–"), fmt(statistics.median(seconds), 3) if seconds else "–",
                       fmt(result.get("total_seconds"), 3)]
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return rows
@@ -175,7 +175,7 @@ def write_index(out, report):
 body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
 table {{ border-collapse: collapse; margin: 1rem 0; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .8rem; text-align: right; }}
-th:nth-child(-n+2), td:nth-child(-n+2) {{ text-align: left; }}
+th:nth-child(-n+2), td:nth-child(-n+2) {{ text-align: left; white-space: nowrap; }}
 .muted {{ color: #777; font-size: .9em; }}
 </style></head><body>
 <h1>Autoencoders in Java</h1>
