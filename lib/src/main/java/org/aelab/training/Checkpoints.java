@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 import ai.djl.Model;
+import org.aelab.notebook.Knobs;
 import org.aelab.notebook.ProjectPaths;
 
 /**
@@ -23,9 +23,9 @@ import org.aelab.notebook.ProjectPaths;
  * the root share one store.
  *
  * <p>Each checkpoint is {@code <root>/<name>/<key>/}, where the key hashes the training settings.
- * {@link Fit} skips training when a complete checkpoint for its settings exists, unless the system
- * property {@value #RETRAIN_PROPERTY} or the environment variable {@value #RETRAIN_ENV} is
- * {@code true}/{@code 1}, or {@link Fit#retrain(boolean)} says so.
+ * {@link Fit} skips training when a complete checkpoint for its settings exists, unless the knob
+ * {@code RETRAIN} (system property {@value #RETRAIN_PROPERTY} or environment variable
+ * {@value #RETRAIN_ENV}, read by {@link Knobs#flag}) is true, or {@link Fit#retrain(boolean)} says so.
  */
 public final class Checkpoints {
 
@@ -55,15 +55,7 @@ public final class Checkpoints {
 
     /** True when the retrain switch (property or environment variable) is on. */
     public static boolean retrainRequested() {
-        return isTrue(System.getProperty(RETRAIN_PROPERTY)) || isTrue(System.getenv(RETRAIN_ENV));
-    }
-
-    private static boolean isTrue(String value) {
-        if (value == null) {
-            return false;
-        }
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        return v.equals("1") || v.equals("true") || v.equals("yes");
+        return Knobs.flag("RETRAIN", false);
     }
 
     /** The checkpoint for {@code name} and settings {@code key}, whether or not it exists yet. */
