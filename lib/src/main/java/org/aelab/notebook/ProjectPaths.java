@@ -20,11 +20,26 @@ public final class ProjectPaths {
 
     /** The project's build directory (not created). */
     public static Path buildDir() {
-        String configured = System.getProperty("aelab.buildDir", System.getenv("AELAB_BUILD_DIR"));
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured).toAbsolutePath().normalize();
+        Path configured = configured("aelab.buildDir", "AELAB_BUILD_DIR");
+        return configured != null ? configured : buildDirAbove(Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * A directory named by the system property {@code property}, else by the environment variable
+     * {@code variable}, else {@code name} inside {@link #buildDir()}.
+     */
+    public static Path configuredOr(String property, String variable, String name) {
+        Path configured = configured(property, variable);
+        return configured != null ? configured : resolve(name);
+    }
+
+    private static Path configured(String property, String variable) {
+        for (String value : new String[] {System.getProperty(property), System.getenv(variable)}) {
+            if (value != null && !value.isBlank()) {
+                return Path.of(value).toAbsolutePath().normalize();
+            }
         }
-        return buildDirAbove(Path.of("").toAbsolutePath());
+        return null;
     }
 
     static Path buildDirAbove(Path workingDir) {

@@ -30,8 +30,9 @@ import tech.tablesaw.api.Table;
  *        .save();
  * }</pre>
  *
- * The file is {@code <results dir>/<notebook>.json}, where the results directory is the
- * environment variable {@code AELAB_RESULTS_DIR} or else {@code build/results} (see
+ * The file is {@code <results dir>/<notebook>.json}, where the results directory is the system
+ * property {@code aelab.resultsDir}, the environment variable {@code AELAB_RESULTS_DIR} or else
+ * {@code build/results} (see
  * {@link ProjectPaths}). Its schema:
  * <pre>{@code
  * {"notebook": "02-autoencoder",
@@ -74,12 +75,9 @@ public final class Results {
         return models.computeIfAbsent(name, n -> new ModelResult(this));
     }
 
-    /** The directory results are written to. */
+    /** The directory results are written to (see the class comment). */
     public static Path directory() {
-        String configured = System.getenv("AELAB_RESULTS_DIR");
-        return configured != null && !configured.isBlank()
-                ? Path.of(configured).toAbsolutePath()
-                : ProjectPaths.resolve("results");
+        return ProjectPaths.configuredOr("aelab.resultsDir", "AELAB_RESULTS_DIR", "results");
     }
 
     /**

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.Optional;
@@ -43,14 +42,7 @@ public final class Checkpoints {
 
     /** The checkpoint root directory (see the class comment for how it is chosen). */
     public static Path root() {
-        String configured = System.getProperty(DIR_PROPERTY);
-        if (configured == null || configured.isBlank()) {
-            configured = System.getenv(DIR_ENV);
-        }
-        if (configured != null && !configured.isBlank()) {
-            return Paths.get(configured).toAbsolutePath().normalize();
-        }
-        return ProjectPaths.resolve("checkpoints");
+        return ProjectPaths.configuredOr(DIR_PROPERTY, DIR_ENV, "checkpoints");
     }
 
     /** True when the retrain switch (property or environment variable) is on. */

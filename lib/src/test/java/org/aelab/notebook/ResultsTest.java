@@ -22,6 +22,15 @@ class ResultsTest {
     @AfterEach
     void clearProperty() {
         System.clearProperty("aelab.buildDir");
+        System.clearProperty("aelab.resultsDir");
+    }
+
+    @Test
+    void resultsDirectoryPropertyWinsOverTheBuildDirectory() {
+        System.setProperty("aelab.buildDir", buildDir.toString());
+        assertEquals(buildDir.resolve("results"), Results.directory());
+        System.setProperty("aelab.resultsDir", buildDir.resolve("elsewhere").toString());
+        assertEquals(buildDir.resolve("elsewhere"), Results.directory());
     }
 
     @Test
