@@ -78,7 +78,7 @@ final class Magics {
         }
         int added = 0;
         for (String arg : args) {
-            List<Path> paths = AelabKernel.resolveGlob(arg);
+            List<Path> paths = KernelStartup.resolveGlob(arg);
             if (paths.isEmpty()) {
                 throw fail("MagicError", "%classpath: '" + arg + "' matches no file (relative paths start at "
                         + Path.of("").toAbsolutePath() + ")");
