@@ -14,8 +14,9 @@
 #   --java PATH     the java launcher to run (default: $JAVA_HOME/bin/java, else java on PATH)
 #   --name NAME     kernelspec name (default: aelab-java); notebooks name "aelab-java" in metadata
 #   --no-cds        skip the class-data-sharing archive (a warm-up run of ~10 s at install time that
-#                   makes every kernel start faster); rerun this script after rebuilding the jars,
-#                   or the archive no longer matches and the kernel starts at normal speed
+#                   makes every kernel start faster). The kernel starts through cds-launch.sh, which
+#                   uses the archive only for the jar it was recorded from and, after a rebuild,
+#                   records a new one in the background, so rebuilding needs no reinstall
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
     --java) [ $# -ge 2 ] || die "--java needs the path of a java launcher"; java_cmd="$2"; shift 2 ;;
     --name) [ $# -ge 2 ] || die "--name needs a kernelspec name"; name="$2"; shift 2 ;;
     --no-cds) cds=no; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -91,34 +92,36 @@ classpath_globs="$lib_jar:$lib_deps/*.jar"
 startup_globs="$startup_dir/*.jsh"
 
 # Class-data sharing: a warm-up run records the classes a kernel loads (JShell, javac, the kernel)
-# into an archive that later starts map instead of loading again.
+# into an archive that later starts map instead of loading again. cds-launch.sh keys the archive to
+# the jar and the JVM, so a rebuilt jar never meets a stale archive.
+launcher=()
 if [ "$cds" = yes ]; then
   if [ "$mode" = data-dir ]; then
     mkdir -p "$target/kernels/$name"
-    cds_archive="$(cd "$target/kernels/$name" && pwd)/kernel.jsa"
+    cds_dir="$(cd "$target/kernels/$name" && pwd)/cds"
   else
-    mkdir -p "$root/environment/kernel/target/cds"
-    cds_archive="$root/environment/kernel/target/cds/$name.jsa"
+    cds_dir="$root/environment/kernel/target/cds/$name"
   fi
-  rm -f "$cds_archive"
+  rm -rf "$cds_dir"
   if IJAVA_CLASSPATH="$classpath_globs" IJAVA_STARTUP_SCRIPTS_PATH="$startup_globs" \
-       "$java_cmd" "-XX:ArchiveClassesAtExit=$cds_archive" "${jvm_opts[@]}" -jar "$kernel_jar" --warm-up \
-       >"$cds_archive.log" 2>&1 && [ -f "$cds_archive" ]; then
-    jvm_opts+=("-XX:SharedArchiveFile=$cds_archive")
+       "$here/cds-launch.sh" --record "$cds_dir" "$java_cmd" "${jvm_opts[@]}" -jar "$kernel_jar" --warm-up; then
+    launcher=("$here/cds-launch.sh" "$cds_dir")
   else
-    echo "install-kernel.sh: warning: no class-data-sharing archive (see $cds_archive.log); the kernel" \
+    echo "install-kernel.sh: warning: no class-data-sharing archive (see $cds_dir/recording.log); the kernel" \
          "works but starts slower" >&2
   fi
 fi
 
 spec_dir="$(mktemp -d)"
 trap 'rm -rf "$spec_dir"' EXIT
-JAVA_CMD="$java_cmd" JVM_OPTS="$(printf '%s\n' "${jvm_opts[@]}")" KERNEL_JAR="$kernel_jar" \
+LAUNCHER="$(printf '%s\n' "${launcher[@]}")" JAVA_CMD="$java_cmd" JVM_OPTS="$(printf '%s\n' "${jvm_opts[@]}")" \
+KERNEL_JAR="$kernel_jar" \
 DISPLAY_NAME="Java $java_major (aelab)" \
 CLASSPATH_GLOBS="$classpath_globs" STARTUP_GLOBS="$startup_globs" \
   /usr/bin/env python3 - "$spec_dir/kernel.json" <<'PY'
 import json, os, sys
-argv = [os.environ["JAVA_CMD"], *os.environ["JVM_OPTS"].split("\n"), "-jar", os.environ["KERNEL_JAR"],
+launcher = [a for a in os.environ["LAUNCHER"].split("\n") if a]
+argv = [*launcher, os.environ["JAVA_CMD"], *os.environ["JVM_OPTS"].split("\n"), "-jar", os.environ["KERNEL_JAR"],
         "{connection_file}"]
 spec = {
     "argv": argv,

@@ -68,7 +68,8 @@ final class KernelHarness {
             cmd.add("--java");
             cmd.add(java);
         }
-        String log = run(cmd, dir, 120, Map.of());
+        // The class-data-sharing warm-up takes ~10 s of CPU; minutes on a busy shared machine.
+        String log = run(cmd, dir, 600, Map.of());
         Path spec = dir.resolve("kernels").resolve(name).resolve("kernel.json");
         assertTrue(Files.isRegularFile(spec), "install-kernel.sh wrote no kernel.json:\n" + log);
         if (!env.isEmpty()) {
