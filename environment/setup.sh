@@ -6,7 +6,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 APT_PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook
-              libjs-mathjax libjs-requirejs chromium fonts-dejavu-core fontconfig)
+              libjs-mathjax libjs-requirejs chromium fonts-dejavu-core fontconfig openjdk-17-source python3-jupyter-kernel-test)
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 die() { printf '\033[31m[setup] %s\033[0m\n' "$*" >&2; exit 1; }

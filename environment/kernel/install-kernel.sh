@@ -65,6 +65,8 @@ java_major="$("$java_cmd" -XshowSettings:properties -version 2>&1 | sed -n 's/^ 
   || die "$java_cmd has no jdk.jshell module: install a full JDK (e.g. openjdk-17-jdk-headless), not a JRE"
 
 kernel_jar="$root/environment/kernel/target/aelab-kernel.jar"
+# Sources whose javadoc Shift-Tab shows: DJL and Tablesaw (copied by the kernel's build), the helper jar.
+doc_sources="$root/environment/kernel/target/doc-sources/*.jar:$root/lib/src/main/java"
 lib_jar="$root/lib/target/aelab-lib.jar"
 lib_deps="$root/lib/target/classpath"
 startup_dir="$root/environment/kernel/startup"
@@ -103,7 +105,7 @@ if [ "$cds" = yes ]; then
     cds_dir="$root/environment/kernel/target/cds/$name"
   fi
   rm -rf "$cds_dir"
-  if IJAVA_CLASSPATH="$classpath_globs" IJAVA_STARTUP_SCRIPTS_PATH="$startup_globs" \
+  if IJAVA_CLASSPATH="$classpath_globs" IJAVA_STARTUP_SCRIPTS_PATH="$startup_globs" AELAB_KERNEL_SOURCES="$doc_sources" \
        "$here/cds-launch.sh" --record "$cds_dir" "$java_cmd" "${jvm_opts[@]}" -jar "$kernel_jar" --warm-up; then
     launcher=("$here/cds-launch.sh" "$cds_dir")
   else
@@ -115,7 +117,7 @@ fi
 spec_dir="$(mktemp -d)"
 trap 'rm -rf "$spec_dir"' EXIT
 LAUNCHER="$(printf '%s\n' "${launcher[@]}")" JAVA_CMD="$java_cmd" JVM_OPTS="$(printf '%s\n' "${jvm_opts[@]}")" \
-KERNEL_JAR="$kernel_jar" \
+KERNEL_JAR="$kernel_jar" DOC_SOURCES="$doc_sources" \
 DISPLAY_NAME="Java $java_major (aelab)" \
 CLASSPATH_GLOBS="$classpath_globs" STARTUP_GLOBS="$startup_globs" \
   /usr/bin/env python3 - "$spec_dir/kernel.json" <<'PY'
@@ -131,6 +133,7 @@ spec = {
     "env": {
         "IJAVA_CLASSPATH": os.environ["CLASSPATH_GLOBS"],
         "IJAVA_STARTUP_SCRIPTS_PATH": os.environ["STARTUP_GLOBS"],
+        "AELAB_KERNEL_SOURCES": os.environ["DOC_SOURCES"],
     },
     "metadata": {"debugger": False},
 }

@@ -9,6 +9,7 @@ REQUESTS.json is a list of requests, run in order on one kernel:
   {"op": "inspect", "code": "...", "cursor": 7}
   {"op": "is_complete", "code": "..."}
   {"op": "kernel_info"}
+  {"op": "history", "hist_access_type": "tail", "n": 5, "output": false}  (other keys as jupyter_client's history())
 Writes {"startup_seconds": s, "results": [...]} where each result has the "reply" content, the
 iopub "outputs" ({"type", "content"}) the request caused, and "seconds" it took; for interrupted
 executions also "interrupt_to_reply_seconds".
@@ -90,6 +91,10 @@ def main():
                 reply = wait_reply(kc, msg_id, deadline)
             elif op == "kernel_info":
                 msg_id = kc.kernel_info()
+                reply = wait_reply(kc, msg_id, deadline)
+            elif op == "history":
+                options = {k: v for k, v in req.items() if k not in ("op", "timeout")}
+                msg_id = kc.history(**options)
                 reply = wait_reply(kc, msg_id, deadline)
             else:
                 raise ValueError("unknown op " + op)

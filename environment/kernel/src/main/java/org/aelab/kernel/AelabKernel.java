@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.HelpLink;
@@ -19,8 +20,10 @@ import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
 import org.dflib.jjava.jupyter.kernel.comm.CommManager;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
 import org.dflib.jjava.jupyter.messages.publish.PublishDisplayData;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
@@ -34,8 +37,8 @@ import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 /**
  * The Java kernel of the notebooks: JShell evaluating in this JVM, so cell results are real
  * objects that the renderer turns into images, HTML or text. This class speaks Jupyter's protocol;
- * {@link KernelStartup} brings JShell up, {@link CellRunner} runs cells and {@link CodeInsight}
- * answers completion and inspection.
+ * {@link KernelStartup} brings JShell up, {@link CellRunner} runs cells, {@link CodeInsight}
+ * answers completion and inspection, and {@link ProtocolReplies} the requests jjava answers wrongly.
  *
  * <p>Configured by environment variables, with IJava's names: {@code IJAVA_CLASSPATH} (paths and
  * globs, separated by the path separator), {@code IJAVA_STARTUP_SCRIPTS_PATH} (.jsh files, globs),
@@ -53,6 +56,7 @@ public final class AelabKernel extends BaseKernel {
     private final CellRunner runner;
     private final KernelStartup startup;
     private final CodeInsight insight;
+    private final CellHistory history = new CellHistory();
 
     private volatile ShellReplyEnvironment env;
 
@@ -106,6 +110,12 @@ public final class AelabKernel extends BaseKernel {
         startup.startInBackground();
     }
 
+    @Override
+    public void becomeHandlerForConnection(JupyterConnection connection) {
+        super.becomeHandlerForConnection(connection);
+        new ProtocolReplies(this, history).install(connection, commManager);
+    }
+
     // ---------------------------------------------------------------- execute
 
     @Override
@@ -124,6 +134,7 @@ public final class AelabKernel extends BaseKernel {
         System.setOut(output.out());
         System.setErr(output.err());
         System.setIn(InputStream.nullInputStream());
+        String shown = null;
         try {
             startup.awaitShell();
             reportStartupProblems();
@@ -131,6 +142,8 @@ public final class AelabKernel extends BaseKernel {
             pump();
             if (result != null && !request.isSilent()) {
                 replyEnv.publish(new PublishExecuteResult(count, result));
+                Object text = result.getData(MIMEType.TEXT_PLAIN);
+                shown = text == null ? null : text.toString();
             }
             replyEnv.defer().reply(new ExecuteReply(count, Collections.emptyMap()));
         } catch (CellError e) {
@@ -138,6 +151,9 @@ public final class AelabKernel extends BaseKernel {
         } catch (Throwable t) {
             replyError(replyEnv, count, Tracebacks.kernelError(t));
         } finally {
+            if (request.shouldStoreHistory()) {
+                history.add(count, request.getCode(), shown);
+            }
             output.out().flush();
             output.err().flush();
             System.setOut(oldOut);
@@ -177,6 +193,8 @@ public final class AelabKernel extends BaseKernel {
                 } else {
                     target.publish(new PublishDisplayData(shown.data()));
                 }
+            } else if (event instanceof CellOutput.Cleared cleared) {
+                target.publish(cleared.waitForNext() ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
             }
         });
     }
@@ -235,17 +253,12 @@ public final class AelabKernel extends BaseKernel {
 
     @Override
     public DisplayData inspect(String code, int at, boolean extraDetail) {
-        return insight.inspect(code, at);
+        return insight.inspect(code, at, extraDetail);
     }
 
     @Override
     public String isComplete(String code) {
         return insight.isComplete(code);
-    }
-
-    /** Javadoc as readable text; see {@link CodeInsight#plainJavadoc}. */
-    static String plainJavadoc(String javadoc) {
-        return CodeInsight.plainJavadoc(javadoc);
     }
 
     // ---------------------------------------------------------------- lifecycle

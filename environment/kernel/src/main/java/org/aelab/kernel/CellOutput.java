@@ -19,7 +19,7 @@ import org.dflib.jjava.jupyter.messages.publish.PublishStream;
 final class CellOutput {
 
     /** One thing to publish. */
-    sealed interface Event permits Text, Shown {
+    sealed interface Event permits Text, Shown, Cleared {
     }
 
     /** Text for one stream; grows while nothing else is written in between. */
@@ -42,6 +42,10 @@ final class CellOutput {
 
     /** A display or, when {@code update} is set, an in-place update of an earlier display. */
     record Shown(DisplayData data, boolean update) implements Event {
+    }
+
+    /** Clears the cell's output: now, or when {@code waitForNext}, just before the next output arrives. */
+    record Cleared(boolean waitForNext) implements Event {
     }
 
     /**
@@ -92,6 +96,14 @@ final class CellOutput {
         err.flush();
         synchronized (this) {
             pending.add(new Shown(data, update));
+        }
+    }
+
+    void clear(boolean waitForNext) {
+        out.flush();
+        err.flush();
+        synchronized (this) {
+            pending.add(new Cleared(waitForNext));
         }
     }
 

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import jdk.jshell.JShell;
 import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.SourceCodeAnalysis.Documentation;
 import jdk.jshell.SourceCodeAnalysis.Suggestion;
 
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -17,8 +17,14 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 /**
  * What the notebook asks about code it has not run: completion (Tab), inspection (Shift-Tab) and
  * whether a console line is complete, answered by JShell's source analysis of the live session.
+ *
+ * <p>A request that comes while the kernel is still starting waits for the start-up scripts (their
+ * imports are what {@code FashionMnist.tr} completes against), at most {@link #STARTUP_WAIT_MILLIS}.
  */
 final class CodeInsight {
+
+    /** Longest a completion or inspection waits for start-up; a normal start takes a second or two. */
+    static final long STARTUP_WAIT_MILLIS = 30_000;
 
     private final KernelStartup startup;
     private final CellRunner runner;
@@ -35,7 +41,7 @@ final class CodeInsight {
         if (line.stripLeading().startsWith("%")) {
             return magics.complete(code, at);
         }
-        JShell js = startup.shellIfReady();
+        JShell js = startup.awaitShell(STARTUP_WAIT_MILLIS);
         if (js == null) {
             return null;
         }
@@ -55,8 +61,14 @@ final class CodeInsight {
         }
     }
 
-    DisplayData inspect(String code, int at) {
-        JShell js = startup.shellIfReady();
+    /**
+     * Documentation of the name at {@code at}: a class, a variable, a field, or a method, with or
+     * without its parentheses ({@code Math.abs}, {@code images.matMul(}, {@code Fit.model}): each
+     * matching signature with its javadoc summary (all of it when {@code detail}), as text/plain and
+     * text/html. Null when nothing there can be documented.
+     */
+    DisplayData inspect(String code, int at, boolean detail) {
+        JShell js = startup.awaitShell(STARTUP_WAIT_MILLIS);
         if (js == null) {
             return null;
         }
@@ -64,50 +76,52 @@ final class CodeInsight {
             SourceCodeAnalysis analysis = js.sourceCodeAnalysis();
             int start = SnippetSplitter.snippetStart(analysis, code, at);
             String snippet = code.substring(start);
-            int cursor = identifierEnd(snippet, at - start);
-            List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(snippet, cursor, true);
-            if (docs.isEmpty() && cursor < snippet.length() && snippet.charAt(cursor) == '(') {
-                // JShell documents a method when the cursor is inside its parentheses.
-                docs = analysis.documentation(snippet, cursor + 1, true);
+            int end = identifierEnd(snippet, at - start);
+            List<Documentation> docs = analysis.documentation(snippet, end, true);
+            if (docs.isEmpty()) {
+                // JShell documents a method only as a call: the name followed by its parenthesis.
+                docs = analysis.documentation(snippet.substring(0, end) + "(", end + 1, true);
             }
-            StringBuilder text = new StringBuilder();
-            for (SourceCodeAnalysis.Documentation doc : docs) {
-                text.append(doc.signature()).append('\n');
-                if (doc.javadoc() != null && !doc.javadoc().isBlank()) {
-                    text.append('\n').append(plainJavadoc(doc.javadoc())).append("\n\n");
-                }
+            if (docs.isEmpty()) {
+                String type = analysis.analyzeType(snippet, end);
+                return type == null || type.isBlank() ? null : new DisplayData(type);
             }
-            if (text.length() == 0) {
-                String type = analysis.analyzeType(snippet, cursor);
-                if (type == null || type.isBlank()) {
-                    return null;
-                }
-                text.append(type);
-            }
-            return new DisplayData(text.toString().strip());
+            return render(docs, detail);
         }
     }
 
+    static DisplayData render(List<Documentation> docs, boolean detail) {
+        StringBuilder plain = new StringBuilder();
+        StringBuilder html = new StringBuilder();
+        for (Documentation doc : docs) {
+            JavadocText javadoc = doc.javadoc() == null || doc.javadoc().isBlank() ? null : JavadocText.parse(doc.javadoc());
+            if (plain.length() > 0) {
+                plain.append("\n\n");
+                html.append("<hr>");
+            }
+            plain.append(doc.signature());
+            html.append("<pre><code>").append(JavadocText.escape(doc.signature())).append("</code></pre>");
+            if (javadoc != null) {
+                String text = javadoc.plain(detail);
+                if (!text.isEmpty()) {
+                    plain.append("\n\n").append(text);
+                }
+                html.append(javadoc.html(detail));
+            }
+        }
+        DisplayData data = new DisplayData(plain.toString());
+        data.putHTML(html.toString());
+        return data;
+    }
+
     String isComplete(String code) {
-        JShell js = startup.shellIfReady();
+        JShell js = startup.awaitShell(STARTUP_WAIT_MILLIS);
         if (js == null) {
             return BaseKernel.IS_COMPLETE_MAYBE;
         }
         synchronized (runner.lock()) {
             return SnippetSplitter.isComplete(js.sourceCodeAnalysis(), code);
         }
-    }
-
-    /**
-     * Javadoc as readable text: inline tags reduced to their text, HTML dropped. (JDK javadoc comes
-     * from the JDK's lib/src.zip; without it, e.g. no openjdk-17-source package, only signatures show.)
-     */
-    static String plainJavadoc(String javadoc) {
-        String text = javadoc.replaceAll("\\{@(?:code|literal|link|linkplain|value)\\s+([^{}]*)}", "$1")
-                .replaceAll("(?i)<p>|<br\\s*/?>", "\n")
-                .replaceAll("<[^>]+>", "")
-                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
-        return text.lines().map(String::strip).collect(Collectors.joining("\n")).replaceAll("\n{3,}", "\n\n").strip();
     }
 
     /** Moves the cursor to the end of the identifier it is in, so documentation finds the whole name. */

@@ -64,6 +64,19 @@ public final class Display {
         update(displayId, render(value, mimeTypes));
     }
 
+    /** Clears what this cell has shown so far. */
+    public static void clearOutput() {
+        clearOutput(false);
+    }
+
+    /**
+     * Clears what this cell has shown so far; with {@code waitForNext}, only when the next output
+     * arrives, so a loop that redraws does not flicker.
+     */
+    public static void clearOutput(boolean waitForNext) {
+        kernel().output().clear(waitForNext);
+    }
+
     /** An HTML output; show it with {@link #display(Object)} or as a cell's last expression. */
     public static DisplayData html(String html) {
         DisplayData data = new DisplayData(plainFallback(html));

@@ -13,9 +13,11 @@ import java.util.Map;
  * @param startupScript      {@code IJAVA_STARTUP_SCRIPT}: code run after those scripts
  * @param timeoutMillis      {@code IJAVA_TIMEOUT}: longest a snippet may run, in ms; {@code <= 0} for no limit
  * @param compilerOptions    {@code IJAVA_COMPILER_OPTS}: extra javac options, whitespace separated
+ * @param librarySources     {@code AELAB_KERNEL_SOURCES}: source jars/directories/globs whose javadoc
+ *                           Shift-Tab shows (install-kernel.sh names the build's DJL, Tablesaw and helper sources)
  */
 record KernelSettings(String classpath, String startupScriptsPath, String startupScript, long timeoutMillis,
-                      List<String> compilerOptions) {
+                      List<String> compilerOptions, String librarySources) {
 
     static KernelSettings fromEnvironment(Map<String, String> env) {
         String timeout = env.getOrDefault("IJAVA_TIMEOUT", "-1").strip();
@@ -32,6 +34,7 @@ record KernelSettings(String classpath, String startupScriptsPath, String startu
                 env.getOrDefault("IJAVA_STARTUP_SCRIPTS_PATH", ""),
                 env.getOrDefault("IJAVA_STARTUP_SCRIPT", ""),
                 timeoutMillis,
-                opts.isEmpty() ? List.of() : Arrays.asList(opts.split("\\s+")));
+                opts.isEmpty() ? List.of() : Arrays.asList(opts.split("\\s+")),
+                env.getOrDefault("AELAB_KERNEL_SOURCES", ""));
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import jdk.jshell.JShell;
@@ -54,6 +56,7 @@ final class KernelStartup {
         Thread starter = new Thread(() -> {
             try {
                 long t0 = System.nanoTime();
+                useLibrarySources();
                 JShell built = buildShell();
                 long t1 = System.nanoTime();
                 synchronized (runner.lock()) {
@@ -87,6 +90,21 @@ final class KernelStartup {
         }
     }
 
+    /**
+     * The shell once start-up has run, waiting at most {@code millis}; null if start-up failed or
+     * takes longer (completion and inspection then answer nothing rather than block the kernel).
+     */
+    JShell awaitShell(long millis) {
+        try {
+            return shellReady.get(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+    }
+
     /** The shell if start-up has finished well, else null. */
     JShell shellIfReady() {
         return shellReady.isDone() && !shellReady.isCompletedExceptionally() ? shellReady.join() : null;
@@ -98,6 +116,23 @@ final class KernelStartup {
             List<String> taken = new ArrayList<>(problems);
             problems.clear();
             return taken;
+        }
+    }
+
+    /** Lets Shift-Tab show the javadoc of the libraries whose sources the kernelspec names. */
+    private void useLibrarySources() {
+        List<Path> sources = new ArrayList<>();
+        for (String entry : entries(settings.librarySources())) {
+            List<Path> found = resolveGlob(entry);
+            if (found.isEmpty()) {
+                STARTUP_LOG.println("aelab-kernel: AELAB_KERNEL_SOURCES entry '" + entry + "' matches no file;"
+                        + " Shift-Tab shows no javadoc from it (rebuild with mvn package)");
+            }
+            sources.addAll(found);
+        }
+        String problem = DocSources.install(sources);
+        if (problem != null) {
+            STARTUP_LOG.println("aelab-kernel: " + problem);
         }
     }
 

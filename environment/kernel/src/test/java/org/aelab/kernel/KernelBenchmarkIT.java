@@ -21,8 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Prints (does not assert) the kernel's start-up and execution times, with the kernelspec as
  * installed for users (real start-up script and notebook classpath):
  * <ul>
- *   <li>start to ready: process start until the kernel answers {@code kernel_info};</li>
- *   <li>first cell: a trivial cell right after ready, which waits for JShell and the start-up scripts;</li>
+ *   <li>start to ready: process start until the kernel answers {@code kernel_info} (Jupyter's "idle");</li>
+ *   <li>completion ready: a Tab request ({@code Math.ab}) sent right after ready, answered once JShell and
+ *       the start-up scripts are up;</li>
+ *   <li>first cell: a trivial cell right after that;</li>
  *   <li>five-cell notebook: {@code jupyter nbconvert --to notebook --execute}, wall clock, kernel start included.</li>
  * </ul>
  * Re-measure with {@code mvn -B -pl environment/kernel -am verify -Dit.test=KernelBenchmarkIT}
@@ -39,11 +41,17 @@ class KernelBenchmarkIT {
         KernelHarness kernel = KernelHarness.install(tmp.resolve("jupyter"), "aelab-java", null, Map.of(), true);
         int runs = Integer.getInteger("aelab.bench.runs", 1);
         for (int i = 0; i < runs; i++) {
-            JsonObject session = kernel.session(List.of(KernelHarness.execute("1 + 1")), 180);
-            JsonObject first = session.getAsJsonArray("results").get(0).getAsJsonObject();
+            JsonObject session = kernel.session(List.of(KernelHarness.complete("Math.ab", 7),
+                    KernelHarness.execute("1 + 1")), 180);
+            JsonObject completion = session.getAsJsonArray("results").get(0).getAsJsonObject();
+            JsonObject first = session.getAsJsonArray("results").get(1).getAsJsonObject();
             assertEquals("ok", first.getAsJsonObject("reply").get("status").getAsString());
-            System.out.printf("[kernel benchmark] run %d: start to ready %.2f s, first cell done %.2f s later%n",
-                    i + 1, session.get("startup_seconds").getAsDouble(), first.get("seconds").getAsDouble());
+            assertEquals("[\"abs(\",\"absExact(\"]",
+                    completion.getAsJsonObject("reply").getAsJsonArray("matches").toString());
+            System.out.printf("[kernel benchmark] run %d: start to ready (idle) %.2f s, completion answered %.2f s"
+                    + " after ready, first cell done %.2f s after that%n", i + 1,
+                    session.get("startup_seconds").getAsDouble(), completion.get("seconds").getAsDouble(),
+                    first.get("seconds").getAsDouble());
         }
 
         Path notebook = Files.copy(KernelHarness.resource("notebooks/five-cells.ipynb"), tmp.resolve("five-cells.ipynb"));
