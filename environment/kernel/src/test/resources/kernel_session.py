@@ -63,41 +63,44 @@ def main():
     try:
         kc.wait_for_ready(timeout=60)
         startup = time.time() - started
-        for req in requests:
+        for index, req in enumerate(requests):
             op = req["op"]
             timeout = req.get("timeout", 60)
             t0 = time.time()
             deadline = t0 + timeout
             result = {"op": op}
-            if op == "execute":
-                msg_id = kc.execute(req["code"], allow_stdin=False)
-                if "interrupt_after" in req:
-                    time.sleep(req["interrupt_after"])
-                    t_int = time.time()
-                    km.interrupt_kernel()
+            try:
+                if op == "execute":
+                    msg_id = kc.execute(req["code"], allow_stdin=False)
+                    if "interrupt_after" in req:
+                        time.sleep(req["interrupt_after"])
+                        t_int = time.time()
+                        km.interrupt_kernel()
+                        reply = wait_reply(kc, msg_id, deadline)
+                        result["interrupt_to_reply_seconds"] = time.time() - t_int
+                    else:
+                        reply = wait_reply(kc, msg_id, deadline)
+                    result["outputs"] = collect_iopub(kc, msg_id, deadline)
+                elif op == "complete":
+                    msg_id = kc.complete(req["code"], req.get("cursor"))
                     reply = wait_reply(kc, msg_id, deadline)
-                    result["interrupt_to_reply_seconds"] = time.time() - t_int
+                elif op == "inspect":
+                    msg_id = kc.inspect(req["code"], req.get("cursor"), detail_level=req.get("detail", 0))
+                    reply = wait_reply(kc, msg_id, deadline)
+                elif op == "is_complete":
+                    msg_id = kc.is_complete(req["code"])
+                    reply = wait_reply(kc, msg_id, deadline)
+                elif op == "kernel_info":
+                    msg_id = kc.kernel_info()
+                    reply = wait_reply(kc, msg_id, deadline)
+                elif op == "history":
+                    options = {k: v for k, v in req.items() if k not in ("op", "timeout")}
+                    msg_id = kc.history(**options)
+                    reply = wait_reply(kc, msg_id, deadline)
                 else:
-                    reply = wait_reply(kc, msg_id, deadline)
-                result["outputs"] = collect_iopub(kc, msg_id, deadline)
-            elif op == "complete":
-                msg_id = kc.complete(req["code"], req.get("cursor"))
-                reply = wait_reply(kc, msg_id, deadline)
-            elif op == "inspect":
-                msg_id = kc.inspect(req["code"], req.get("cursor"), detail_level=req.get("detail", 0))
-                reply = wait_reply(kc, msg_id, deadline)
-            elif op == "is_complete":
-                msg_id = kc.is_complete(req["code"])
-                reply = wait_reply(kc, msg_id, deadline)
-            elif op == "kernel_info":
-                msg_id = kc.kernel_info()
-                reply = wait_reply(kc, msg_id, deadline)
-            elif op == "history":
-                options = {k: v for k, v in req.items() if k not in ("op", "timeout")}
-                msg_id = kc.history(**options)
-                reply = wait_reply(kc, msg_id, deadline)
-            else:
-                raise ValueError("unknown op " + op)
+                    raise ValueError("unknown op " + op)
+            except TimeoutError as e:
+                raise TimeoutError("request %d (%s %r): %s" % (index, op, req.get("code", "")[:80], e)) from None
             result["reply"] = reply["content"]
             result["seconds"] = time.time() - t0
             results.append(result)

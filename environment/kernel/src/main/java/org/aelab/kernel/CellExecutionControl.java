@@ -43,6 +43,8 @@ final class CellExecutionControl extends DirectExecutionControl {
     private volatile Object lastValue;
     private volatile String stopReason;
     private volatile String lastStop;
+    /** A stop asked for while no snippet ran (e.g. while the cell's snippet was compiling). */
+    private volatile String pendingStop;
 
     CellExecutionControl(SnippetLoader loader, Host host) {
         super(loader);
@@ -86,13 +88,23 @@ final class CellExecutionControl extends DirectExecutionControl {
 
     /** Asks the running cell to stop; {@code reason} is what the user is told. */
     void requestStop(String reason) {
+        // First for a snippet about to start (compiling one can outlast the user's patience): invoke
+        // sets running, then reads this; here it is written, then running is read, so one of the two
+        // always sees the other.
+        pendingStop = reason;
         Thread thread = running;
         if (thread == null) {
             return;
         }
+        pendingStop = null;
         stopReason = reason;
         CellGuard.requestStop();
         thread.interrupt();
+    }
+
+    /** Forgets a stop asked for before the code about to run; call as a cell's code starts. */
+    void clearPendingStop() {
+        pendingStop = null;
     }
 
     @Override
@@ -116,10 +128,20 @@ final class CellExecutionControl extends DirectExecutionControl {
         thread.setContextClassLoader(loader);
         thread.setDaemon(true);
         running = thread;
+        // A stop asked for before running was set (see requestStop).
+        String early = pendingStop;
+        pendingStop = null;
+        if (early != null) {
+            stopReason = early;
+            CellGuard.requestStop();
+        }
         long start = System.nanoTime();
         long timeout = host.timeoutMillis();
         try {
             thread.start();
+            if (early != null) {
+                thread.interrupt();
+            }
             long stopAskedAt = 0;
             while (thread.isAlive()) {
                 thread.join(PUMP_INTERVAL_MS);

@@ -67,6 +67,7 @@ final class CellRunner {
     void beginCell(int count) {
         currentExecution = count;
         interrupted = false;
+        control.clearPendingStop();
     }
 
     /** Runs a cell: magic lines ({@code %name args}) and Java code, in order. Returns the rendered result. */
@@ -101,6 +102,9 @@ final class CellRunner {
     /** Runs Java code (possibly many snippets) and returns the last snippet's value, or {@link #NO_RESULT}. */
     Object runCode(String code, int firstLine) throws CellError {
         synchronized (lock) {
+            // An interrupt from before this code (say, during start-up) is in interrupted; one from now on
+            // reaches the snippet being compiled or run.
+            control.clearPendingStop();
             Object result = NO_RESULT;
             for (SourceSnippet snippet : SnippetSplitter.split(shell.sourceCodeAnalysis(), code)) {
                 if (interrupted) {

@@ -1,7 +1,10 @@
 package org.aelab.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +29,48 @@ class CellExecutionControlTest {
         assertEquals("42", CellExecutionControl.cheapValueString(42));
         assertEquals("true", CellExecutionControl.cheapValueString(true));
         assertEquals("null", CellExecutionControl.cheapValueString(null));
+    }
+
+    static Object answer() {
+        return 42;
+    }
+
+    static Object sleepsTenSeconds() throws InterruptedException {
+        Thread.sleep(10_000);
+        return "not stopped";
+    }
+
+    private static CellExecutionControl control() {
+        return new CellExecutionControl(new SnippetLoader(CellExecutionControlTest.class.getClassLoader()),
+                new CellExecutionControl.Host() {
+                    @Override
+                    public void pump() {
+                    }
+
+                    @Override
+                    public long timeoutMillis() {
+                        return -1;
+                    }
+                });
+    }
+
+    @Test
+    void aStopAskedForWhileTheSnippetCompiledStopsItAsItStarts() throws Exception {
+        CellExecutionControl control = control();
+        Method snippet = CellExecutionControlTest.class.getDeclaredMethod("sleepsTenSeconds");
+        control.requestStop("Interrupted");
+        long start = System.nanoTime();
+        assertThrows(Exception.class, () -> control.invoke(snippet));
+        assertEquals("Interrupted", control.takeStop());
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "the snippet ran on after the stop");
+    }
+
+    @Test
+    void aStopForgottenAtTheStartOfACellDoesNotReachItsCode() throws Exception {
+        CellExecutionControl control = control();
+        control.requestStop("Interrupted");
+        control.clearPendingStop();
+        assertEquals("42", control.invoke(CellExecutionControlTest.class.getDeclaredMethod("answer")));
+        assertEquals(null, control.takeStop());
     }
 }
