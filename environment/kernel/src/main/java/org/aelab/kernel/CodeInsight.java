@@ -23,8 +23,12 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
  */
 final class CodeInsight {
 
-    /** Longest a completion or inspection waits for start-up; a normal start takes a second or two. */
-    static final long STARTUP_WAIT_MILLIS = 30_000;
+    /**
+     * Longest a completion or inspection waits for start-up. A start takes a second or two, but
+     * 40 s was seen on a machine loaded 15 times over; the wait blocks nothing a user could do
+     * meanwhile (a cell waits for start-up too; interrupts use the control channel).
+     */
+    static final long STARTUP_WAIT_MILLIS = 120_000;
 
     private final KernelStartup startup;
     private final CellRunner runner;
