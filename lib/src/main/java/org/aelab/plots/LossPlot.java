@@ -1,6 +1,7 @@
 package org.aelab.plots;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,6 +13,7 @@ import tech.tablesaw.plotly.components.Figure;
 import tech.tablesaw.plotly.components.Layout;
 import tech.tablesaw.plotly.components.Line;
 import tech.tablesaw.plotly.components.Margin;
+import tech.tablesaw.plotly.components.TickSettings;
 import tech.tablesaw.plotly.traces.ScatterTrace;
 import tech.tablesaw.plotly.traces.Trace;
 
@@ -34,6 +36,7 @@ public final class LossPlot {
     private boolean logScale;
     private List<String> terms;
     private int height = 380;
+    private int plannedEpochs;
 
     private LossPlot(Table history) {
         this.history = Objects.requireNonNull(history, "history");
@@ -78,6 +81,18 @@ public final class LossPlot {
         return this;
     }
 
+    /**
+     * An epoch axis from 1 to {@code planned}, however many epochs the table holds so far: a live
+     * chart then fills its frame as training goes, and an interrupted run shows how far it got.
+     */
+    public LossPlot epochs(int planned) {
+        if (planned < 1) {
+            throw new IllegalArgumentException("Planned epochs must be at least 1, got " + planned);
+        }
+        this.plannedEpochs = planned;
+        return this;
+    }
+
     /** Builds the figure. */
     public Figure figure() {
         if (!history.containsColumn("epoch")) {
@@ -113,11 +128,25 @@ public final class LossPlot {
                 .title(title)
                 .height(height)
                 .margin(Margin.builder().left(70).right(30).top(50).bottom(50).build())
-                .xAxis(Axis.builder().title(xLabel).build())
+                .xAxis(epochAxis())
                 .yAxis(Axis.builder().title(logScale ? yLabel + " (log scale)" : yLabel)
                         .type(logScale ? Axis.Type.LOG : Axis.Type.LINEAR).build())
                 .build();
         return new Figure(layout, traces.toArray(new Trace[0]));
+    }
+
+    private Axis epochAxis() {
+        Axis.AxisBuilder axis = Axis.builder().title(xLabel);
+        if (plannedEpochs > 0) {
+            // Half an epoch of margin each side keeps the first and last markers whole.
+            axis.range(0.5, plannedEpochs + 0.5);
+            if (plannedEpochs <= 10) {
+                double[] ticks = new double[plannedEpochs];
+                Arrays.setAll(ticks, i -> i + 1);
+                axis.tickSettings(TickSettings.builder().tickMode(TickSettings.TickMode.ARRAY).arrayTicks(ticks).build());
+            }
+        }
+        return axis.build();
     }
 
     private ScatterTrace line(Column<?> epoch, String column, String colour, Line.Dash dash) {

@@ -54,6 +54,19 @@ public final class PlotHtml {
         return fragment(figure, BUNDLE_SENT.compareAndSet(false, true));
     }
 
+    /**
+     * The script that defines Plotly, if no figure of this JVM has carried it yet (and from now on
+     * none will); otherwise null. For an output that stays put while charts after it are redrawn.
+     */
+    static String claimBundle() {
+        return BUNDLE_SENT.compareAndSet(false, true) ? loaderScript() : null;
+    }
+
+    /** The HTML that draws {@code figure} once Plotly is defined, without the bundle. */
+    static String withoutBundle(Figure figure) {
+        return fragment(Objects.requireNonNull(figure, "figure"), false);
+    }
+
     /** Makes the next figure carry the plotly.js bundle again (e.g. after the page was reloaded). */
     public static void resetSession() {
         BUNDLE_SENT.set(false);
