@@ -1,7 +1,6 @@
 package org.aelab.plots;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,7 +12,6 @@ import tech.tablesaw.plotly.components.Figure;
 import tech.tablesaw.plotly.components.Layout;
 import tech.tablesaw.plotly.components.Line;
 import tech.tablesaw.plotly.components.Margin;
-import tech.tablesaw.plotly.components.TickSettings;
 import tech.tablesaw.plotly.traces.ScatterTrace;
 import tech.tablesaw.plotly.traces.Trace;
 
@@ -27,7 +25,7 @@ import tech.tablesaw.plotly.traces.Trace;
  */
 public final class LossPlot {
 
-    private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
+    static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
 
     private final Table history;
     private String title = "Loss per epoch";
@@ -36,7 +34,6 @@ public final class LossPlot {
     private boolean logScale;
     private List<String> terms;
     private int height = 380;
-    private int plannedEpochs;
 
     private LossPlot(Table history) {
         this.history = Objects.requireNonNull(history, "history");
@@ -81,18 +78,6 @@ public final class LossPlot {
         return this;
     }
 
-    /**
-     * An epoch axis from 1 to {@code planned}, however many epochs the table holds so far: a live
-     * chart then fills its frame as training goes, and an interrupted run shows how far it got.
-     */
-    public LossPlot epochs(int planned) {
-        if (planned < 1) {
-            throw new IllegalArgumentException("Planned epochs must be at least 1, got " + planned);
-        }
-        this.plannedEpochs = planned;
-        return this;
-    }
-
     /** Builds the figure. */
     public Figure figure() {
         if (!history.containsColumn("epoch")) {
@@ -128,25 +113,11 @@ public final class LossPlot {
                 .title(title)
                 .height(height)
                 .margin(Margin.builder().left(70).right(30).top(50).bottom(50).build())
-                .xAxis(epochAxis())
+                .xAxis(Axis.builder().title(xLabel).build())
                 .yAxis(Axis.builder().title(logScale ? yLabel + " (log scale)" : yLabel)
                         .type(logScale ? Axis.Type.LOG : Axis.Type.LINEAR).build())
                 .build();
         return new Figure(layout, traces.toArray(new Trace[0]));
-    }
-
-    private Axis epochAxis() {
-        Axis.AxisBuilder axis = Axis.builder().title(xLabel);
-        if (plannedEpochs > 0) {
-            // Half an epoch of margin each side keeps the first and last markers whole.
-            axis.range(0.5, plannedEpochs + 0.5);
-            if (plannedEpochs <= 10) {
-                double[] ticks = new double[plannedEpochs];
-                Arrays.setAll(ticks, i -> i + 1);
-                axis.tickSettings(TickSettings.builder().tickMode(TickSettings.TickMode.ARRAY).arrayTicks(ticks).build());
-            }
-        }
-        return axis.build();
     }
 
     private ScatterTrace line(Column<?> epoch, String column, String colour, Line.Dash dash) {

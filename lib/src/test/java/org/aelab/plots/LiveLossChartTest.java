@@ -52,19 +52,14 @@ class LiveLossChartTest {
         return Map.of("loss", loss);
     }
 
-    /** The y values of the trace named {@code name} in a drawn figure. */
+    /** The y values of the trace named {@code name} in a drawn chart. */
     static List<Double> yValues(String html, String name) {
-        Matcher trace = Pattern.compile("name: '" + Pattern.quote(name) + "'").matcher(html);
+        Matcher trace = Pattern.compile("\"name\":\"" + Pattern.quote(name) + "\",\"x\":\\[[^\\]]*\\],\"y\":\\[([^\\]]*)\\]")
+                .matcher(html);
         assertTrue(trace.find(), "no trace " + name + " in " + html);
-        String before = html.substring(0, trace.start());
-        Matcher y = Pattern.compile("y: \\[([^\\]]*)\\]").matcher(before);
-        String last = null;
-        while (y.find()) {
-            last = y.group(1);
-        }
         List<Double> values = new ArrayList<>();
-        for (String v : last.split(",")) {
-            values.add(Double.parseDouble(v.trim().replace("\"", "")));
+        for (String v : trace.group(1).split(",")) {
+            values.add(Double.parseDouble(v));
         }
         return values;
     }
@@ -92,7 +87,8 @@ class LiveLossChartTest {
         assertTrue(html.length() < 20_000, html.length() + " chars");
         assertEquals(List.of(0.5, 0.4, 0.3), yValues(html, "train loss"));
         assertEquals(List.of(0.6, 0.45, 0.35), yValues(html, "test loss"));
-        assertTrue(Pattern.compile("range: \\[\"?0\\.5\"?, ?\"?5\\.5\"?\\]").matcher(html).find(), "epoch axis 1..5: " + html);
+        assertTrue(html.contains("\"range\":[0.5,5.5]"), "epoch axis 1..5: " + html);
+        assertEquals(1, PlotHtmlTest.count(html, "Plotly.newPlot("), "one chart");
         assertEquals(3, chart.epochs());
         assertEquals(2, chart.draws());
         chart.finish();
