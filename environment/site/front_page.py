@@ -67,7 +67,7 @@ def write(out, report, argv=None):
     context = {
         "generated": report["generated"],
         "knobs": report.get("knobs", {}),
-        "smoke": any(k not in ("RETRAIN",) for k in report.get("knobs", {})),
+        "overridden": any(k != "RETRAIN" for k in report.get("knobs", {})),
         "total_seconds": report.get("total_seconds"),
         "cards": [card(out, name, entry) for name, entry in notebooks.items()],
         "charts": charts(notebooks, colours),
