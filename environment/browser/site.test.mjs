@@ -140,6 +140,9 @@ test('the front page shows every notebook, its thumbnail and every chart', async
 
     await page.screenshot({ path: join(SHOTS, 'front-page.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
+    // plotly resizes its charts a moment after the window changes size.
+    await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, null, { timeout: 10_000 })
+      .catch(() => {});
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `on a phone the page scrolls sideways by ${overflow} px`);
     await page.screenshot({ path: join(SHOTS, 'front-page-phone.png'), fullPage: true });
