@@ -151,3 +151,20 @@ test('the front page shows every notebook, its thumbnail and every chart', async
     await close();
   }
 });
+
+test('a training cell keeps one live loss chart, of the whole run', () => {
+  let checked = 0;
+  for (const file of readdirSync(SITE).filter((f) => f.endsWith('.ipynb'))) {
+    const notebook = JSON.parse(readFileSync(join(SITE, file), 'utf8'));
+    notebook.cells.forEach((cell, index) => {
+      const texts = (cell.outputs ?? []).map((o) => [].concat(o.data?.['text/plain'] ?? []).join(''));
+      const charts = texts.filter((t) => /^Loss per epoch: \d+ of \d+ epochs/.test(t));
+      const done = texts.map((t) => t.match(/Done: (\d+) epochs/)).find(Boolean);
+      if (!done) return;
+      checked += 1;
+      assert.equal(charts.length, 1, `${file} cell ${index}: ${charts.length} live charts`);
+      assert.match(charts[0], new RegExp(`^Loss per epoch: ${done[1]} of ${done[1]} epochs`), `${file} cell ${index}`);
+    });
+  }
+  assert.ok(checked > 0 || !existsSync(join(SITE, '02-autoencoder.ipynb')), 'no training cell found');
+});
