@@ -5,7 +5,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-APT_PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook
+APT_PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook python3-jinja2
               libjs-mathjax libjs-requirejs chromium fonts-dejavu-core fontconfig openjdk-17-source python3-jupyter-kernel-test)
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }

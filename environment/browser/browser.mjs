@@ -67,3 +67,43 @@ export async function serveDirectory(root) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
 }
+
+/**
+ * Starts `jupyter notebook` on a free loopback port with a random token, serving `notebookDir`;
+ * resolves to { url(path), close() } once its API answers. The kernel is the user's aelab-java.
+ */
+export async function startNotebookServer(notebookDir, jupyter = process.env.JUPYTER ?? '/usr/bin/jupyter') {
+  const { spawn } = await import('node:child_process');
+  const { createServer: createNetServer } = await import('node:net');
+  const { randomBytes } = await import('node:crypto');
+  const token = randomBytes(16).toString('hex');
+  const port = await new Promise((resolve) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port: p } = probe.address();
+      probe.close(() => resolve(p));
+    });
+  });
+  const server = spawn(jupyter, ['notebook', '--no-browser', '--allow-root', '--ip=127.0.0.1', `--port=${port}`,
+    '--port-retries=0', `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`],
+  { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  server.stderr.on('data', (chunk) => { log += chunk; });
+  const exited = new Promise((resolve) => server.on('exit', resolve));
+  const url = (path) => `http://127.0.0.1:${port}/${path}${path.includes('?') ? '&' : '?'}token=${token}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(url('api/status'))).ok) break;
+    } catch { /* not listening yet */ }
+    if (server.exitCode !== null) throw new Error(`jupyter notebook exited ${server.exitCode}:\n${log}`);
+    if (Date.now() > deadline) throw new Error(`jupyter notebook did not answer on port ${port}:\n${log}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    close: async () => {
+      if (server.exitCode === null) server.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,6 +1,8 @@
 // Opens every page of the rendered site (README command 2 builds it with smoke knobs) in headless
 // Chromium with the network cut off, and checks what a reader would see: every plot drew, every
 // image decoded, formulas were typeset, no JavaScript error. Saves a screenshot of each page.
+// The front page gets its own test: a card per notebook with a decoded thumbnail, every loss chart
+// drawn, the results table, the reproducibility block.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -87,3 +89,82 @@ for (const name of pages) {
     }
   });
 }
+
+test('the front page shows every notebook, its thumbnail and every chart', async () => {
+  const report = JSON.parse(readFileSync(join(SITE, 'results.json'), 'utf8'));
+  const notebooks = Object.keys(report.notebooks);
+  const trained = Object.values(report.notebooks).flatMap((n) => Object.values(n.models))
+    .filter((m) => Object.keys(m.series ?? {}).some((s) => s.toLowerCase().startsWith('test')));
+  const { page, problems, close } = await offlinePage(browser);
+  try {
+    await page.goto(server.url + 'index.html', { waitUntil: 'load' });
+
+    const cards = await page.$$eval('.card', (nodes) => nodes.map((card) => ({
+      id: card.id,
+      title: card.querySelector('h3')?.textContent.trim(),
+      link: card.querySelector('h3 a')?.getAttribute('href'),
+      section: card.querySelector('.kicker')?.textContent.trim(),
+      teaches: card.querySelector('.teaches')?.textContent.trim() ?? '',
+    })));
+    assert.deepEqual(cards.map((c) => c.id), notebooks.map((n) => `card-${n}`), 'one card per notebook, in order');
+    for (const card of cards) {
+      assert.ok(existsSync(join(SITE, card.link)), `${card.id} links to ${card.link}`);
+      assert.match(card.section, /^Chapter 12\.\d/, `${card.id} names its chapter section`);
+      assert.ok(card.teaches.length > 20, `${card.id} says what it teaches`);
+    }
+    const thumbnails = await page.$$eval('.card .thumb img', (imgs) => Promise.all(imgs.map((img) => (img.complete
+      ? Promise.resolve() : new Promise((r) => { img.onload = r; img.onerror = r; }))
+      .then(() => ({ src: img.getAttribute('src'), width: img.naturalWidth, shown: img.getBoundingClientRect().width })))));
+    assert.equal(thumbnails.length, notebooks.length, 'every card has a thumbnail');
+    for (const t of thumbnails) assert.ok(t.width > 0 && t.shown > 100, `thumbnail ${t.src} decoded and shown`);
+
+    const expectedCharts = trained.length > 0 ? 1 : 0;
+    await page.waitForFunction(() => [...document.querySelectorAll('#learning .plot')]
+      .every((p) => p.querySelector('.main-svg .scatterlayer .trace')), null, { timeout: 30_000 });
+    const charts = await page.$$eval('#learning .plot', (plots) => plots.map((p) => ({
+      id: p.id, traces: p.querySelectorAll('.scatterlayer .trace').length,
+      points: (p.data ?? []).reduce((n, t) => n + t.y.filter((y) => y !== null).length, 0) })));
+    assert.ok(charts.length >= expectedCharts, `charts: ${JSON.stringify(charts)}`);
+    const drawnTraces = charts.reduce((n, c) => n + c.traces, 0);
+    assert.ok(drawnTraces >= trained.length, `${drawnTraces} curves drawn for ${trained.length} trained models`);
+    for (const c of charts) assert.ok(c.points > 0, `${c.id} has points`);
+
+    const rows = await page.$$eval('#results tbody tr', (trs) => trs.length);
+    const models = Object.values(report.notebooks).reduce((n, nb) => n + Object.keys(nb.models).length, 0);
+    assert.equal(rows, models, 'one results row per model');
+    const reproduce = await page.$eval('#reproduce', (el) => el.textContent);
+    for (const needed of ['Machine', 'JDK', 'DJL', 'PyTorch native', 'Tablesaw', 'Commit', 'environment/main.sh']) {
+      assert.ok(reproduce.includes(needed), `the reproducibility block names ${needed}`);
+    }
+    assert.ok(!reproduce.includes('not found'), `every version was found: ${reproduce}`);
+
+    await page.screenshot({ path: join(SHOTS, 'front-page.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    // plotly resizes its charts a moment after the window changes size.
+    await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, null, { timeout: 10_000 })
+      .catch(() => {});
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `on a phone the page scrolls sideways by ${overflow} px`);
+    await page.screenshot({ path: join(SHOTS, 'front-page-phone.png'), fullPage: true });
+    assert.deepEqual(problems, [], 'problems in the browser');
+  } finally {
+    await close();
+  }
+});
+
+test('a training cell keeps one live loss chart, of the whole run', () => {
+  let checked = 0;
+  for (const file of readdirSync(SITE).filter((f) => f.endsWith('.ipynb'))) {
+    const notebook = JSON.parse(readFileSync(join(SITE, file), 'utf8'));
+    notebook.cells.forEach((cell, index) => {
+      const texts = (cell.outputs ?? []).map((o) => [].concat(o.data?.['text/plain'] ?? []).join(''));
+      const charts = texts.filter((t) => /^Loss per epoch: \d+ of \d+ epochs/.test(t));
+      const done = texts.map((t) => t.match(/Done: (\d+) epochs/)).find(Boolean);
+      if (!done) return;
+      checked += 1;
+      assert.equal(charts.length, 1, `${file} cell ${index}: ${charts.length} live charts`);
+      assert.match(charts[0], new RegExp(`^Loss per epoch: ${done[1]} of ${done[1]} epochs`), `${file} cell ${index}`);
+    });
+  }
+  assert.ok(checked > 0 || !existsSync(join(SITE, '02-autoencoder.ipynb')), 'no training cell found');
+});

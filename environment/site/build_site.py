@@ -4,7 +4,7 @@
 Writes, under the output directory (default build/site):
   <notebook>.ipynb   the executed notebook, outputs kept
   <notebook>.html    its rendering (nbconvert, lab template), working offline
-  index.html         links in order and a table of every model's results
+  index.html         the front page (front_page.py): a card per notebook, loss curves, results, how to reproduce
   results.json       the same results, machine-readable (schema in README.md)
   assets/            MathJax and RequireJS copied from Debian's packages, so nothing loads from a CDN
 
@@ -13,12 +13,10 @@ org.aelab.notebook.Results; this script points that variable at a fresh director
 """
 import argparse
 import datetime
-import html
 import json
 import os
 import re
 import shutil
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -27,6 +25,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
+
+import front_page
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -37,9 +37,6 @@ MATHJAX_PARTS = ["MathJax.js", "config/TeX-AMS_CHTML-full.js", "config/Safe.js",
                  "jax/input/TeX", "jax/output/CommonHTML", "jax/element", "localization/en",
                  "fonts/HTML-CSS/TeX/woff"]
 REQUIREJS = Path("/usr/share/javascript/requirejs/require.min.js")
-# Columns of the results table: label, metric keys tried in order.
-METRIC_COLUMNS = [("test SSE/img", ["test_sse_per_image"]),
-                  ("BCE/pixel or −ELBO", ["test_bce_per_pixel", "test_neg_elbo"])]
 
 
 def log(message):
@@ -137,67 +134,6 @@ def execute(path, out, results_dir, index, count, timeout):
             "execution_seconds": round(seconds, 2), "models": models}
 
 
-def fmt(value, digits=4):
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.{digits}g}" if abs(value) < 1000 else f"{value:.0f}"
-    return str(value)
-
-
-def results_rows(notebooks):
-    rows = []
-    for name, entry in notebooks.items():
-        for model, result in entry["models"].items():
-            metrics = result.get("metrics", {})
-            cells = [html.escape(name), html.escape(model)]
-            for _, keys in METRIC_COLUMNS:
-                key = next((k for k in keys if k in metrics), None)
-                cells.append(fmt(metrics.get(key)) + (" (−ELBO)" if key == "test_neg_elbo" else ""))
-            seconds = result.get("epoch_seconds") or []
-            cells += [str(result.get("epochs") or "–"), fmt(statistics.median(seconds), 3) if seconds else "–",
-                      fmt(result.get("total_seconds"), 3)]
-            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    return rows
-
-
-def write_index(out, report):
-    items = "\n".join(f'<li><a href="{html.escape(e["html"])}">{html.escape(e["title"])}</a> '
-                      f'<span class="muted">({html.escape(n)}, executed in {e["execution_seconds"]:.0f} s; '
-                      f'<a href="{html.escape(e["notebook"])}">.ipynb</a>)</span></li>'
-                      for n, e in report["notebooks"].items())
-    headers = ["notebook", "model"] + [label for label, _ in METRIC_COLUMNS] + \
-              ["epochs", "median s/epoch", "total s"]
-    knobs = ", ".join(f"{k}={v}" for k, v in report["knobs"].items()) or "chapter defaults"
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Autoencoders in Java</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
-table {{ border-collapse: collapse; margin: 1rem 0; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .8rem; text-align: right; }}
-th:nth-child(-n+2), td:nth-child(-n+2) {{ text-align: left; white-space: nowrap; }}
-.muted {{ color: #777; font-size: .9em; }}
-</style></head><body>
-<h1>Autoencoders in Java</h1>
-<p>Notebooks executed on {html.escape(report["generated"])} with {html.escape(knobs)}.
-Read them in order:</p>
-<ol>
-{items}
-</ol>
-<h2>Results on the Fashion-MNIST test set</h2>
-<table id="results">
-<thead><tr>{"".join(f"<th>{h}</th>" for h in headers)}</tr></thead>
-<tbody>
-{chr(10).join(results_rows(report["notebooks"]))}
-</tbody></table>
-<p class="muted">SSE/img: sum of squared pixel errors per test image (pixels in [0, 1]).
-BCE/pixel: mean binary cross-entropy per test pixel. −ELBO: negative evidence lower bound per test image.
-Machine-readable: <a href="results.json">results.json</a>.</p>
-</body></html>
-"""
-    (out / "index.html").write_text(page, encoding="utf-8")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", help="comma-separated notebook name prefixes, e.g. 01,02")
@@ -240,10 +176,10 @@ def main():
         report["notebooks"][path.stem] = execute(path, out, results_dir, index, len(notebooks), args.timeout)
         # Written after every notebook, so a failure later still leaves the finished ones published.
         (out / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-        write_index(out, report)
+        front_page.write(out, report)
     report["total_seconds"] = round(time.monotonic() - started, 1)
     (out / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-    write_index(out, report)
+    front_page.write(out, report)
     log(f"{len(notebooks)} notebook(s) in {report['total_seconds']:.0f} s -> {out / 'index.html'}")
 
 

@@ -38,7 +38,9 @@ import tech.tablesaw.api.Table;
  * {"notebook": "02-autoencoder",
  *  "models": {"Dense AE (20-d)": {"metrics": {"test_sse_per_image": 7.8, ...},
  *                                 "epochs": 100, "epoch_seconds": [1.7, ...],
- *                                 "total_seconds": 171.0}}}
+ *                                 "total_seconds": 171.0,
+ *                                 "references": {"test_sse_per_image":
+ *                                                {"value": 7.79, "source": "PyTorch twin"}}}}}
  * }</pre>
  * Metric names in use: {@code test_sse_per_image} (sum of squared pixel errors per test image),
  * {@code test_bce_per_pixel} (mean binary cross-entropy per test pixel), {@code test_neg_elbo}
@@ -165,6 +167,7 @@ public final class Results {
         private final Map<String, Double> metrics = new LinkedHashMap<>();
         private final List<Double> epochSeconds = new ArrayList<>();
         private final Map<String, List<Double>> series = new LinkedHashMap<>();
+        private final Map<String, Map<String, Object>> references = new LinkedHashMap<>();
         private Integer epochs;
         private Double totalSeconds;
 
@@ -201,6 +204,24 @@ public final class Results {
             return this;
         }
 
+        /**
+         * The value another implementation or the book reports for metric {@code name}, and where it
+         * comes from, e.g. {@code reference("test_sse_per_image", 7.79, "PyTorch twin, 100 epochs")};
+         * the site's results table shows how far the measured value is from it.
+         */
+        public ModelResult reference(String name, double value, String source) {
+            Objects.requireNonNull(name, "metric name");
+            if (!Double.isFinite(value) || source == null || source.isBlank()) {
+                throw new IllegalArgumentException("Reference for " + name + " needs a finite value and a source, got "
+                        + value + " from '" + source + "'");
+            }
+            Map<String, Object> reference = new LinkedHashMap<>();
+            reference.put("value", value);
+            reference.put("source", source);
+            references.put(name, reference);
+            return this;
+        }
+
         /** The metrics recorded so far, by name. */
         public Map<String, Double> metrics() {
             return Map.copyOf(metrics);
@@ -232,6 +253,9 @@ public final class Results {
             json.put("total_seconds", total);
             if (!series.isEmpty()) {
                 json.put("series", series);
+            }
+            if (!references.isEmpty()) {
+                json.put("references", references);
             }
             return json;
         }

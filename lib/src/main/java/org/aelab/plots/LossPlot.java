@@ -25,7 +25,7 @@ import tech.tablesaw.plotly.traces.Trace;
  */
 public final class LossPlot {
 
-    private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
+    static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
 
     private final Table history;
     private String title = "Loss per epoch";

@@ -6,10 +6,12 @@ import java.util.Map;
 
 import org.aelab.notebook.DisplaySink;
 import org.aelab.notebook.Notebook;
+import org.aelab.plots.LiveLossChart;
 
 /**
- * Live training progress. In a notebook one output is shown and replaced in place at most
- * {@link #MIN_UPDATE_NANOS} apart; in a terminal one line is printed per epoch.
+ * Live training progress. In a notebook one line is shown and replaced in place at most
+ * {@link #MIN_UPDATE_NANOS} apart, and below it a {@link LiveLossChart} of the completed epochs;
+ * in a terminal one line is printed per epoch.
  */
 final class Progress {
 
@@ -21,6 +23,7 @@ final class Progress {
     private final boolean notebook;
     private final int epochs;
     private final int stepsPerEpoch;
+    private final LiveLossChart chart;
     private final long startNanos = System.nanoTime();
     private String displayId;
     private long lastUpdate;
@@ -32,6 +35,7 @@ final class Progress {
         this.notebook = sink.isNotebook();
         this.epochs = epochs;
         this.stepsPerEpoch = stepsPerEpoch;
+        this.chart = enabled && notebook ? LiveLossChart.create(sink, epochs, "Loss per epoch") : null;
         this.lastUpdate = System.nanoTime();
     }
 
@@ -83,6 +87,7 @@ final class Progress {
         }
         if (notebook) {
             update(lastEpochSummary + (epoch < epochs ? " · ETA " + eta(done, now) : ""), done);
+            chart.add(epoch, train, test);
         } else {
             System.out.println(lastEpochSummary + (epoch < epochs ? " · ETA " + eta(done, now) : ""));
         }
@@ -96,6 +101,7 @@ final class Progress {
         if (notebook) {
             String text = lastEpochSummary.isEmpty() ? message : lastEpochSummary + "\n" + message;
             update(text, fractionDone);
+            chart.finish();
         } else {
             System.out.println(message);
         }

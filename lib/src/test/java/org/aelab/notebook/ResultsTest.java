@@ -103,4 +103,21 @@ class ResultsTest {
         System.setProperty("aelab.buildDir", buildDir.resolve("custom").toString());
         assertEquals(buildDir.resolve("custom"), ProjectPaths.buildDir());
     }
+
+    @Test
+    void savesAReferenceNextToAMetric() throws Exception {
+        System.setProperty("aelab.buildDir", buildDir.toString());
+        Path file = Results.forNotebook("02-autoencoder").model("Dense AE")
+                .metric("test_sse_per_image", 7.95)
+                .reference("test_sse_per_image", 7.79, "PyTorch twin")
+                .save();
+        JsonObject reference = JsonParser.parseString(Files.readString(file)).getAsJsonObject()
+                .getAsJsonObject("models").getAsJsonObject("Dense AE")
+                .getAsJsonObject("references").getAsJsonObject("test_sse_per_image");
+        assertEquals(7.79, reference.get("value").getAsDouble());
+        assertEquals("PyTorch twin", reference.get("source").getAsString());
+        var model = Results.forNotebook("02-autoencoder").model("Dense AE");
+        assertThrows(IllegalArgumentException.class, () -> model.reference("test_sse_per_image", Double.NaN, "x"));
+        assertThrows(IllegalArgumentException.class, () -> model.reference("test_sse_per_image", 7.79, " "));
+    }
 }
