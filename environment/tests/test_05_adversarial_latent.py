@@ -120,7 +120,7 @@ class AdversarialLatent(unittest.TestCase):
             names = re.findall(r"name: '([^']*)'", script)
             self.assertEqual(CLASSES, names, "one trace per class, named by it, in class order")
             self.assertEqual(10, len(re.findall(r"var trace\d+ =", script)))
-            titles += re.findall(r"text: '([^']*)'", script)[:1]
+            titles += re.findall(r"var layout = \{\s*title: '([^']*)'", script)
         self.assertEqual(["AE (2-d)", "VAE (2-d), μ", "AAE (2-d)"], titles)
 
     def test_loss_and_accuracy_curves_are_present(self):
