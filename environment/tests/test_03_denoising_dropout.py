@@ -117,7 +117,7 @@ class DenoisingAndDropout(unittest.TestCase):
         self.assertEqual(0.0, float(differences["evaluation"]))
 
     def test_the_dropout_model_has_four_dropout_layers_and_02s_parameters(self):
-        html = text_of(cell_with(self.nb, 'Models.summary(autoencoder("dropout-autoencoder"'))
+        html = text_of(cell_with(self.nb, "dropoutLayers = Models.summary("))
         self.assertEqual(4, html.count(">Dropout<"), html)
         self.assertIn("473636", html.replace(",", ""))
 
