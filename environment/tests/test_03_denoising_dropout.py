@@ -116,6 +116,14 @@ class DenoisingAndDropout(unittest.TestCase):
         self.assertGreater(float(differences["training"]), 0.01)
         self.assertEqual(0.0, float(differences["evaluation"]))
 
+    def test_a_dropout_layer_zeroes_the_rate_and_scales_the_rest(self):
+        text = text_of(cell_with(self.nb, "Dropout.dropout(ones"))
+        zeroed, kept, expected = map(float, re.search(
+            r"training: +([0-9.]+) of the units zeroed, the others ([0-9.]+) \(1/\(1 - p\) = ([0-9.]+)\)", text).groups())
+        self.assertAlmostEqual(0.2, zeroed, delta=0.01)        # 100,000 units: the standard error is 0.0013
+        self.assertAlmostEqual(expected, kept, places=4)
+        self.assertIn("evaluation: every unit unchanged: true", text)
+
     def test_the_dropout_model_has_four_dropout_layers_and_02s_parameters(self):
         html = text_of(cell_with(self.nb, "dropoutLayers = Models.summary("))
         self.assertEqual(4, html.count(">Dropout<"), html)
