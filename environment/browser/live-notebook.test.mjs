@@ -6,11 +6,14 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { launchChromium, offlinePage } from './browser.mjs';
 
 const JUPYTER = process.env.JUPYTER ?? '/usr/bin/jupyter';
+// Debian 12's Node.js is 18, which has no import.meta.dirname.
+const HERE = dirname(fileURLToPath(import.meta.url));
 const token = randomBytes(16).toString('hex');
 let notebookDir;
 let server;
@@ -38,7 +41,7 @@ async function waitForServer(url, deadline) {
 
 before(async () => {
   notebookDir = mkdtempSync(join(tmpdir(), 'aelab-live-'));
-  copyFileSync(join(import.meta.dirname, 'fixtures', 'live.ipynb'), join(notebookDir, 'live.ipynb'));
+  copyFileSync(join(HERE, 'fixtures', 'live.ipynb'), join(notebookDir, 'live.ipynb'));
   port = await freePort();
   server = spawn(JUPYTER, ['notebook', '--no-browser', '--allow-root', '--ip=127.0.0.1', `--port=${port}`,
     '--port-retries=0', `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`],
