@@ -9,7 +9,10 @@ Writes, under the output directory (default build/site):
   assets/            MathJax and RequireJS copied from Debian's packages, so nothing loads from a CDN
 
 Each notebook saves its own results to $AELAB_RESULTS_DIR/<notebook>.json through
-org.aelab.notebook.Results; this script points that variable at a fresh directory per run.
+org.aelab.notebook.Results; this script points that variable at <out>/results, which it keeps from
+run to run. A notebook that runs replaces only its own file, so a partial run (--only 02) keeps
+every other notebook's latest results and page, each marked with when and under which knobs it was
+produced.
 """
 import argparse
 import datetime
@@ -113,6 +116,7 @@ def title_of(nb, fallback):
 
 def execute(path, out, results_dir, index, count, timeout):
     log(f"[{index}/{count}] {path.stem}: executing")
+    executed_at = now()
     nb = nbformat.read(path, as_version=4)
     client = ProgressClient(nb, kernel_name=KERNEL_NAME, timeout=timeout, allow_errors=False,
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
@@ -130,11 +134,52 @@ def execute(path, out, results_dir, index, count, timeout):
         first_line = str(failure).strip().splitlines()[-1] if str(failure).strip() else type(failure).__name__
         sys.exit(f"[site] {path.stem} failed after {seconds:.0f} s: {first_line}\n"
                  f"       The executed notebook with the error is {out / (path.stem + '.ipynb')}")
-    result_file = results_dir / f"{path.stem}.json"
-    models = json.loads(result_file.read_text())["models"] if result_file.exists() else {}
-    log(f"[{index}/{count}] {path.stem}: done in {seconds:.1f} s, {len(models)} model(s) recorded")
-    return {"title": title_of(nb, path.stem), "html": f"{path.stem}.html", "notebook": f"{path.stem}.ipynb",
-            "execution_seconds": round(seconds, 2), "models": models}
+    entry = {"title": title_of(nb, path.stem), "html": f"{path.stem}.html", "notebook": f"{path.stem}.ipynb",
+             "executed": executed_at, "execution_seconds": round(seconds, 2)}
+    saved = read_results(results_dir, path.stem)
+    if saved and saved.get("produced", "") < executed_at:
+        log(f"[{index}/{count}] {path.stem}: warning: it saved no results in this run; "
+            f"keeping those of {saved.get('produced', 'an earlier run')}")
+    log(f"[{index}/{count}] {path.stem}: done in {seconds:.1f} s, "
+        f"{len((saved or {}).get('models', {}))} model(s) recorded")
+    return entry
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def read_results(results_dir, stem):
+    """The results file notebook `stem` saved (org.aelab.notebook.Results), or None."""
+    path = results_dir / f"{stem}.json"
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        sys.exit(f"[site] {path} is unreadable ({error}); delete it and run notebook {stem} again")
+
+
+def merge_report(out, notebooks, executed, previous, run):
+    """The site's report: this run's notebooks as executed now, every other notebook as its latest
+    earlier run left it (page and results), each with when and under which knobs its results were
+    produced. `executed` maps stems run now to their entries, `previous` is the last results.json."""
+    report = dict(run, notebooks={})
+    earlier = (previous or {}).get("notebooks", {})
+    for stem in notebooks:
+        if stem in executed:
+            entry = dict(executed[stem], this_run=True)
+        elif stem in earlier and (out / earlier[stem].get("html", "")).is_file():
+            entry = dict(earlier[stem], this_run=False)
+        else:
+            continue
+        saved = read_results(out / "results", stem) or {}
+        knobs = saved.get("knobs", {})
+        entry.update(produced=saved.get("produced"), knobs=knobs,
+                     settings={name: knobs.get(name) for name in saved.get("overridden", [])},
+                     models=saved.get("models", {}))
+        report["notebooks"][stem] = entry
+    return report
 
 
 def fmt(value, digits=4):
@@ -156,18 +201,36 @@ def results_rows(notebooks):
                 cells.append(fmt(metrics.get(key)) + (" (−ELBO)" if key == "test_neg_elbo" else ""))
             seconds = result.get("epoch_seconds") or []
             cells += [str(result.get("epochs") or "–"), fmt(statistics.median(seconds), 3) if seconds else "–",
-                      fmt(result.get("total_seconds"), 3)]
-            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+                      fmt(result.get("total_seconds"), 3), html.escape(settings_text(entry)),
+                      html.escape(when(entry.get("produced"))) + ("" if entry.get("this_run")
+                                                                  else ' <span class="earlier">earlier run</span>')]
+            rows.append(f'<tr class="{"this-run" if entry.get("this_run") else "earlier-run"}">'
+                        + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return rows
+
+
+def settings_text(entry):
+    """The knobs a notebook's results were produced under, where they differ from its defaults."""
+    if entry.get("produced") is None:
+        return "–"
+    return ", ".join(f"{k}={v}" for k, v in entry.get("settings", {}).items()) or "defaults"
+
+
+def when(timestamp):
+    if not timestamp:
+        return "–"
+    return timestamp.replace("T", " ").replace("Z", " UTC")
 
 
 def write_index(out, report):
     items = "\n".join(f'<li><a href="{html.escape(e["html"])}">{html.escape(e["title"])}</a> '
-                      f'<span class="muted">({html.escape(n)}, executed in {e["execution_seconds"]:.0f} s; '
+                      f'<span class="muted">({html.escape(n)}, executed '
+                      f'{"in this run" if e.get("this_run") else "in an earlier run"} on {html.escape(when(e.get("executed")))} '
+                      f'in {e["execution_seconds"]:.0f} s with {html.escape(settings_text(e))}; '
                       f'<a href="{html.escape(e["notebook"])}">.ipynb</a>)</span></li>'
                       for n, e in report["notebooks"].items())
     headers = ["notebook", "model"] + [label for label, _ in METRIC_COLUMNS] + \
-              ["epochs", "median s/epoch", "total s"]
+              ["epochs", "median s/epoch", "total s", "settings", "produced"]
     knobs = ", ".join(f"{k}={v}" for k, v in report["knobs"].items()) or "chapter defaults"
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Autoencoders in Java</title>
@@ -177,10 +240,12 @@ table {{ border-collapse: collapse; margin: 1rem 0; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .8rem; text-align: right; }}
 th:nth-child(-n+2), td:nth-child(-n+2) {{ text-align: left; white-space: nowrap; }}
 .muted {{ color: #777; font-size: .9em; }}
+.earlier {{ color: #a15c00; font-size: .85em; }}
+tr.earlier-run td {{ color: #666; }}
 </style></head><body>
 <h1>Autoencoders in Java</h1>
-<p>Notebooks executed on {html.escape(report["generated"])} with {html.escape(knobs)}.
-Read them in order:</p>
+<p>Site built on {html.escape(when(report["generated"]))}; this run used {html.escape(knobs)}.
+Read the notebooks in order:</p>
 <ol>
 {items}
 </ol>
@@ -192,6 +257,8 @@ Read them in order:</p>
 </tbody></table>
 <p class="muted">SSE/img: sum of squared pixel errors per test image (pixels in [0, 1]).
 BCE/pixel: mean binary cross-entropy per test pixel. −ELBO: negative evidence lower bound per test image.
+Settings: the knobs that differed from the notebook's defaults (the chapter's) when the results were produced.
+Rows marked <span class="earlier">earlier run</span> come from a notebook this run did not execute.
 Machine-readable: <a href="results.json">results.json</a>.</p>
 </body></html>
 """
@@ -226,25 +293,34 @@ def main():
 
     out = Path(args.out).resolve()
     results_dir = out / "results"
-    if results_dir.exists():
-        shutil.rmtree(results_dir)
-    results_dir.mkdir(parents=True)
+    results_dir.mkdir(parents=True, exist_ok=True)
     os.environ["AELAB_RESULTS_DIR"] = str(results_dir)
     copy_assets(out)
+    report_file = out / "results.json"
+    try:
+        previous = json.loads(report_file.read_text(encoding="utf-8")) if report_file.is_file() else None
+    except ValueError:
+        log(f"warning: {report_file} is unreadable; the notebooks not run now are left off the index")
+        previous = None
 
     notebooks = select_notebooks(args.only)
+    every_notebook = [p.stem for p in select_notebooks(None)]
     started = time.monotonic()
-    report = {"generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-              "knobs": knobs, "notebooks": {}}
+    run = {"generated": now(), "knobs": knobs, "only": args.only}
+    executed = {}
     for index, path in enumerate(notebooks, 1):
-        report["notebooks"][path.stem] = execute(path, out, results_dir, index, len(notebooks), args.timeout)
+        executed[path.stem] = execute(path, out, results_dir, index, len(notebooks), args.timeout)
         # Written after every notebook, so a failure later still leaves the finished ones published.
-        (out / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+        report = merge_report(out, every_notebook, executed, previous, run)
+        report_file.write_text(json.dumps(report, indent=2), encoding="utf-8")
         write_index(out, report)
-    report["total_seconds"] = round(time.monotonic() - started, 1)
-    (out / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    run["total_seconds"] = round(time.monotonic() - started, 1)
+    report = merge_report(out, every_notebook, executed, previous, run)
+    report_file.write_text(json.dumps(report, indent=2), encoding="utf-8")
     write_index(out, report)
-    log(f"{len(notebooks)} notebook(s) in {report['total_seconds']:.0f} s -> {out / 'index.html'}")
+    kept = [stem for stem, entry in report["notebooks"].items() if not entry["this_run"]]
+    log(f"{len(notebooks)} notebook(s) in {run['total_seconds']:.0f} s -> {out / 'index.html'}"
+        + (f"; kept from earlier runs: {', '.join(kept)}" if kept else ""))
 
 
 if __name__ == "__main__":
