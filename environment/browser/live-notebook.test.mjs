@@ -63,7 +63,9 @@ after(async () => {
 test('Run All in the live notebook shows an image and a plot', { timeout: 180_000 }, async () => {
   const { page, problems, close } = await offlinePage(browser);
   try {
-    await page.goto(`http://127.0.0.1:${port}/notebooks/live.ipynb?token=${token}`);
+    // Not the 'load' event: on a busy machine the notebook's many scripts can take longer than its 30 s default.
+    await page.goto(`http://127.0.0.1:${port}/notebooks/live.ipynb?token=${token}`,
+      { waitUntil: 'domcontentloaded', timeout: 120_000 });
     await page.waitForSelector('#kernel_indicator_icon.kernel_idle_icon', { timeout: 60_000 });
     await page.click('#celllink');
     await page.click('#run_all_cells');
