@@ -73,6 +73,9 @@ log "fresh copy of the minbase tree in $CHROOT"
 rm -rf "$CHROOT"
 cp -a "$BASE" "$CHROOT"
 cp /etc/resolv.conf "$CHROOT/etc/resolv.conf"
+# As in Debian's container images: dpkg skips fsync, which makes unpacking several times faster on a
+# busy disk and changes nothing that gets installed.
+echo force-unsafe-io > "$CHROOT/etc/dpkg/dpkg.cfg.d/unsafe-io"
 grep -q localhost "$CHROOT/etc/hosts" 2>/dev/null || printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' > "$CHROOT/etc/hosts"
 chroot "$CHROOT" dpkg-query -W -f='${Package}\n' | sort > "$WORK/packages-before.txt"
 
