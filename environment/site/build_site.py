@@ -217,9 +217,10 @@ def settings_text(entry):
 
 
 def when(timestamp):
+    """'2026-11-27 13:21 UTC' for an ISO timestamp in UTC."""
     if not timestamp:
         return "–"
-    return timestamp.replace("T", " ").replace("Z", " UTC")
+    return timestamp[:16].replace("T", " ") + " UTC"
 
 
 def write_index(out, report):
@@ -235,10 +236,12 @@ def write_index(out, report):
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Autoencoders in Java</title>
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+body {{ font-family: system-ui, sans-serif; max-width: 76rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
 table {{ border-collapse: collapse; margin: 1rem 0; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .8rem; text-align: right; }}
 th:nth-child(-n+2), td:nth-child(-n+2) {{ text-align: left; white-space: nowrap; }}
+th:nth-last-child(-n+2), td:nth-last-child(-n+2) {{ text-align: left; }}
+td:last-child {{ white-space: nowrap; }}
 .muted {{ color: #777; font-size: .9em; }}
 .earlier {{ color: #a15c00; font-size: .85em; }}
 tr.earlier-run td {{ color: #666; }}

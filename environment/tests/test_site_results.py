@@ -72,7 +72,7 @@ class PartialRun(unittest.TestCase):
         self.assertEqual(2, len(rows))
         pca, ae = rows
         self.assertIn("earlier-run", pca)
-        self.assertIn("2026-11-26 10:00:00 UTC", pca)
+        self.assertIn("2026-11-26 10:00 UTC", pca)
         self.assertIn("earlier run", pca)
         self.assertIn("defaults", pca)
         self.assertIn("this-run", ae)
