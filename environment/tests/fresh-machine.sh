@@ -10,9 +10,12 @@
 #
 # Options: --work DIR (default /var/tmp/aelab-fresh-machine; the minbase tree is cached there as
 # base/ and copied for each run), --rev REV (default HEAD), --mirror URL, --keep (leave root/ for a
-# look inside). Runs in its own mount and PID namespaces: the mounts and every process started in
-# the chroot end with the script. Needs root, debootstrap (installed if missing) and the network
-# to Debian, Maven Central and the npm registry.
+# look inside), --reuse (run again in the root/ a --keep run left, with a new clone: set-up then
+# finds its packages installed). Runs in its own mount and PID namespaces: the mounts and every
+# process started in the chroot end with the script. Needs root, debootstrap (installed if
+# missing) and the network to Debian, Maven Central and the npm registry. The machine's own TLS
+# trust goes into the chroot like its resolv.conf: local CA certificates (a TLS-inspecting proxy's),
+# the npm cafile setting and the CA environment variables (SSL_CERT_FILE, NODE_EXTRA_CA_CERTS, ...).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,6 +25,7 @@ MIRROR=http://deb.debian.org/debian
 SUITE=bookworm
 COMMAND=".ci/run"
 KEEP=0
+REUSE=0
 SHARED="$(cd "$ROOT/.." && pwd)/shared"
 
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
@@ -32,6 +36,7 @@ while [ $# -gt 0 ]; do
         --rev) REV="$2"; shift ;;
         --mirror) MIRROR="$2"; shift ;;
         --keep) KEEP=1 ;;
+        --reuse) REUSE=1; KEEP=1 ;;
         -h|--help) usage 0 ;;
         *) echo "unknown option $1" >&2; usage 2 >&2 ;;
     esac
@@ -69,18 +74,34 @@ EOF
 fi
 
 CHROOT="$WORK/root"
-log "fresh copy of the minbase tree in $CHROOT"
-rm -rf "$CHROOT"
-cp -a "$BASE" "$CHROOT"
+if [ "$REUSE" -eq 1 ] && [ -d "$CHROOT/ci" ]; then
+    log "reusing $CHROOT as an earlier --keep run left it"
+    rm -rf "$CHROOT/ci/aelab"
+else
+    log "fresh copy of the minbase tree in $CHROOT"
+    rm -rf "$CHROOT"
+    cp -a "$BASE" "$CHROOT"
+    # As in Debian's container images: dpkg skips fsync, which makes unpacking several times faster
+    # on a busy disk and changes nothing that gets installed.
+    echo force-unsafe-io > "$CHROOT/etc/dpkg/dpkg.cfg.d/unsafe-io"
+    grep -q localhost "$CHROOT/etc/hosts" 2>/dev/null || printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' > "$CHROOT/etc/hosts"
+    chroot "$CHROOT" dpkg-query -W -f='${Package}\n' | sort > "$WORK/packages-before.txt"
+fi
 cp /etc/resolv.conf "$CHROOT/etc/resolv.conf"
-# As in Debian's container images: dpkg skips fsync, which makes unpacking several times faster on a
-# busy disk and changes nothing that gets installed.
-echo force-unsafe-io > "$CHROOT/etc/dpkg/dpkg.cfg.d/unsafe-io"
-grep -q localhost "$CHROOT/etc/hosts" 2>/dev/null || printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' > "$CHROOT/etc/hosts"
-chroot "$CHROOT" dpkg-query -W -f='${Package}\n' | sort > "$WORK/packages-before.txt"
+# The machine's TLS trust, not the project's: ca-certificates (installed by set-up) adds these local
+# anchors to the bundle that Java, npm and Node read.
+mkdir -p "$CHROOT/usr/local/share/ca-certificates" "$CHROOT/usr/etc"
+cp /usr/local/share/ca-certificates/*.crt "$CHROOT/usr/local/share/ca-certificates/" 2>/dev/null || true
+for npmrc in /etc/npmrc /usr/etc/npmrc; do
+    [ -f "$npmrc" ] && cp "$npmrc" "$CHROOT$npmrc"
+done
+mkdir -p "$CHROOT/ci"
+: > "$CHROOT/ci/environment"
+for variable in SSL_CERT_FILE SSL_CERT_DIR NODE_EXTRA_CA_CERTS CURL_CA_BUNDLE REQUESTS_CA_BUNDLE GIT_SSL_CAINFO; do
+    [ -n "${!variable:-}" ] && printf '%s=%q\n' "$variable" "${!variable}" >> "$CHROOT/ci/environment"
+done
 
 log "clone of commit ${SHA:0:12} in /ci/aelab"
-mkdir -p "$CHROOT/ci"
 git clone --quiet --no-checkout --no-hardlinks "$ROOT" "$CHROOT/ci/aelab"
 git -C "$CHROOT/ci/aelab" -c advice.detachedHead=false checkout --quiet --detach "$SHA"
 mkdir -p "$CHROOT/ci/shared"
@@ -110,10 +131,13 @@ if [ -d "$shared" ]; then
     mount --bind "$shared" "$chroot_dir/ci/shared"
     mount -o remount,bind,ro "$chroot_dir/ci/shared"
 fi
+if [ -x "$chroot_dir/usr/sbin/update-ca-certificates" ]; then
+    chroot "$chroot_dir" /usr/sbin/update-ca-certificates > /dev/null
+fi
 set +e
 chroot "$chroot_dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI=true \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    /bin/bash -c "cd /ci/aelab && bash $command" < /dev/null
+    /bin/bash -c "set -a; . /ci/environment; set +a; cd /ci/aelab && bash $command" < /dev/null
 INNER
 status=${PIPESTATUS[0]}
 set -e
