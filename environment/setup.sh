@@ -5,8 +5,14 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-APT_PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook python3-jinja2
-              libjs-mathjax libjs-requirejs chromium fonts-dejavu-core fontconfig openjdk-17-source python3-jupyter-kernel-test)
+# Everything the main job and the tests use; environment/tests/fresh-machine.sh proves the list on a
+# minimal Debian 12. jupyter-nbextension-jupyter-js-widgets: Notebook 6 always asks for a widgets
+# extension (Debian recommends it with the Notebook); without it every page load is a 404.
+# openjdk-17-source: the kernel's Shift-Tab documentation of JDK classes. python3-jupyter-kernel-test:
+# Jupyter's kernel conformance suite, run by the kernel's tests. python3-jinja2: the front page template.
+APT_PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook
+              jupyter-nbextension-jupyter-js-widgets python3-jinja2 openjdk-17-source python3-jupyter-kernel-test
+              libjs-mathjax libjs-requirejs chromium fonts-dejavu-core fontconfig)
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 die() { printf '\033[31m[setup] %s\033[0m\n' "$*" >&2; exit 1; }
@@ -44,6 +50,8 @@ fi
 command -v jshell >/dev/null || die "jshell not found: install a full JDK 17+ (apt-get install openjdk-17-jdk-headless)"
 [ "$(java_major)" -ge 17 ] || die "java $(java_major) found; the project needs JDK 17 or newer on PATH"
 command -v npm >/dev/null || die "npm not found after apt-get install npm: the build needs it to fetch plotly.js"
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' ||
+    die "Node.js $(node --version) found; the browser tests need Node.js 18 or newer (Debian 12's nodejs)"
 
 log "building with Maven (helper jar, kernel)"
 (cd "$ROOT" && mvn -B -q -DskipTests package) || die "Maven build failed; run 'mvn -B package' in $ROOT to see why"

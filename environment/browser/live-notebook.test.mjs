@@ -6,11 +6,14 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { launchChromium, offlinePage } from './browser.mjs';
 
 const JUPYTER = process.env.JUPYTER ?? '/usr/bin/jupyter';
+// Debian 12's Node.js is 18, which has no import.meta.dirname.
+const HERE = dirname(fileURLToPath(import.meta.url));
 const token = randomBytes(16).toString('hex');
 let notebookDir;
 let server;
@@ -38,7 +41,7 @@ async function waitForServer(url, deadline) {
 
 before(async () => {
   notebookDir = mkdtempSync(join(tmpdir(), 'aelab-live-'));
-  copyFileSync(join(import.meta.dirname, 'fixtures', 'live.ipynb'), join(notebookDir, 'live.ipynb'));
+  copyFileSync(join(HERE, 'fixtures', 'live.ipynb'), join(notebookDir, 'live.ipynb'));
   port = await freePort();
   server = spawn(JUPYTER, ['notebook', '--no-browser', '--allow-root', '--ip=127.0.0.1', `--port=${port}`,
     '--port-retries=0', `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`],
@@ -60,7 +63,9 @@ after(async () => {
 test('Run All in the live notebook shows an image and a plot', { timeout: 180_000 }, async () => {
   const { page, problems, close } = await offlinePage(browser);
   try {
-    await page.goto(`http://127.0.0.1:${port}/notebooks/live.ipynb?token=${token}`);
+    // Not the 'load' event: on a busy machine the notebook's many scripts can take longer than its 30 s default.
+    await page.goto(`http://127.0.0.1:${port}/notebooks/live.ipynb?token=${token}`,
+      { waitUntil: 'domcontentloaded', timeout: 120_000 });
     await page.waitForSelector('#kernel_indicator_icon.kernel_idle_icon', { timeout: 60_000 });
     await page.click('#celllink');
     await page.click('#run_all_cells');

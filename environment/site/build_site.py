@@ -9,7 +9,10 @@ Writes, under the output directory (default build/site):
   assets/            MathJax and RequireJS copied from Debian's packages, so nothing loads from a CDN
 
 Each notebook saves its own results to $AELAB_RESULTS_DIR/<notebook>.json through
-org.aelab.notebook.Results; this script points that variable at a fresh directory per run.
+org.aelab.notebook.Results; this script points that variable at <out>/results, which it keeps from
+run to run. A notebook that runs replaces only its own file, so a partial run (--only 02) keeps
+every other notebook's latest results and page, each marked with when and under which knobs it was
+produced.
 """
 import argparse
 import datetime
@@ -110,6 +113,7 @@ def title_of(nb, fallback):
 
 def execute(path, out, results_dir, index, count, timeout):
     log(f"[{index}/{count}] {path.stem}: executing")
+    executed_at = now()
     nb = nbformat.read(path, as_version=4)
     client = ProgressClient(nb, kernel_name=KERNEL_NAME, timeout=timeout, allow_errors=False,
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
@@ -127,11 +131,52 @@ def execute(path, out, results_dir, index, count, timeout):
         first_line = str(failure).strip().splitlines()[-1] if str(failure).strip() else type(failure).__name__
         sys.exit(f"[site] {path.stem} failed after {seconds:.0f} s: {first_line}\n"
                  f"       The executed notebook with the error is {out / (path.stem + '.ipynb')}")
-    result_file = results_dir / f"{path.stem}.json"
-    models = json.loads(result_file.read_text())["models"] if result_file.exists() else {}
-    log(f"[{index}/{count}] {path.stem}: done in {seconds:.1f} s, {len(models)} model(s) recorded")
-    return {"title": title_of(nb, path.stem), "html": f"{path.stem}.html", "notebook": f"{path.stem}.ipynb",
-            "execution_seconds": round(seconds, 2), "models": models}
+    entry = {"title": title_of(nb, path.stem), "html": f"{path.stem}.html", "notebook": f"{path.stem}.ipynb",
+             "executed": executed_at, "execution_seconds": round(seconds, 2)}
+    saved = read_results(results_dir, path.stem)
+    if saved and saved.get("produced", "") < executed_at:
+        log(f"[{index}/{count}] {path.stem}: warning: it saved no results in this run; "
+            f"keeping those of {saved.get('produced', 'an earlier run')}")
+    log(f"[{index}/{count}] {path.stem}: done in {seconds:.1f} s, "
+        f"{len((saved or {}).get('models', {}))} model(s) recorded")
+    return entry
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def read_results(results_dir, stem):
+    """The results file notebook `stem` saved (org.aelab.notebook.Results), or None."""
+    path = results_dir / f"{stem}.json"
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        sys.exit(f"[site] {path} is unreadable ({error}); delete it and run notebook {stem} again")
+
+
+def merge_report(out, notebooks, executed, previous, run):
+    """The site's report: this run's notebooks as executed now, every other notebook as its latest
+    earlier run left it (page and results), each with when and under which knobs its results were
+    produced. `executed` maps stems run now to their entries, `previous` is the last results.json."""
+    report = dict(run, notebooks={})
+    earlier = (previous or {}).get("notebooks", {})
+    for stem in notebooks:
+        if stem in executed:
+            entry = dict(executed[stem], this_run=True)
+        elif stem in earlier and (out / earlier[stem].get("html", "")).is_file():
+            entry = dict(earlier[stem], this_run=False)
+        else:
+            continue
+        saved = read_results(out / "results", stem) or {}
+        knobs = saved.get("knobs", {})
+        entry.update(produced=saved.get("produced"), knobs=knobs,
+                     settings={name: knobs.get(name) for name in saved.get("overridden", [])},
+                     models=saved.get("models", {}))
+        report["notebooks"][stem] = entry
+    return report
 
 
 def main():
@@ -162,25 +207,34 @@ def main():
 
     out = Path(args.out).resolve()
     results_dir = out / "results"
-    if results_dir.exists():
-        shutil.rmtree(results_dir)
-    results_dir.mkdir(parents=True)
+    results_dir.mkdir(parents=True, exist_ok=True)
     os.environ["AELAB_RESULTS_DIR"] = str(results_dir)
     copy_assets(out)
+    report_file = out / "results.json"
+    try:
+        previous = json.loads(report_file.read_text(encoding="utf-8")) if report_file.is_file() else None
+    except ValueError:
+        log(f"warning: {report_file} is unreadable; the notebooks not run now are left off the index")
+        previous = None
 
     notebooks = select_notebooks(args.only)
+    every_notebook = [p.stem for p in select_notebooks(None)]
     started = time.monotonic()
-    report = {"generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-              "knobs": knobs, "notebooks": {}}
+    run = {"generated": now(), "knobs": knobs, "only": args.only}
+    executed = {}
     for index, path in enumerate(notebooks, 1):
-        report["notebooks"][path.stem] = execute(path, out, results_dir, index, len(notebooks), args.timeout)
+        executed[path.stem] = execute(path, out, results_dir, index, len(notebooks), args.timeout)
         # Written after every notebook, so a failure later still leaves the finished ones published.
-        (out / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+        report = merge_report(out, every_notebook, executed, previous, run)
+        report_file.write_text(json.dumps(report, indent=2), encoding="utf-8")
         front_page.write(out, report)
-    report["total_seconds"] = round(time.monotonic() - started, 1)
-    (out / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    run["total_seconds"] = round(time.monotonic() - started, 1)
+    report = merge_report(out, every_notebook, executed, previous, run)
+    report_file.write_text(json.dumps(report, indent=2), encoding="utf-8")
     front_page.write(out, report)
-    log(f"{len(notebooks)} notebook(s) in {report['total_seconds']:.0f} s -> {out / 'index.html'}")
+    kept = [stem for stem, entry in report["notebooks"].items() if not entry["this_run"]]
+    log(f"{len(notebooks)} notebook(s) in {run['total_seconds']:.0f} s -> {out / 'index.html'}"
+        + (f"; kept from earlier runs: {', '.join(kept)}" if kept else ""))
 
 
 if __name__ == "__main__":

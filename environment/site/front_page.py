@@ -72,7 +72,7 @@ def write(out, report, argv=None):
         "cards": [card(out, name, entry) for name, entry in notebooks.items()],
         "charts": charts(notebooks, colours),
         "headers": ["notebook", "model"] + [label for label, _ in METRIC_COLUMNS]
-                   + ["epochs", "median s/epoch", "training s", "against the reference"],
+                   + ["epochs", "median s/epoch", "training s", "against the reference", "settings", "produced"],
         "rows": result_rows(notebooks),
         "reproduce": reproducibility(out, report, argv if argv is not None else sys.argv),
     }
@@ -245,8 +245,24 @@ def result_rows(notebooks):
                          "epochs": epochs or "–",
                          "median": fmt(statistics.median(seconds), 3) if seconds else "–",
                          "total": fmt(result.get("total_seconds"), 3),
-                         "references": references(metrics, result.get("references", {}))})
+                         "references": references(metrics, result.get("references", {})),
+                         "settings": settings_text(entry), "produced": when(entry.get("produced")),
+                         "this_run": entry.get("this_run", True)})
     return rows
+
+
+def settings_text(entry):
+    """The knobs a notebook's results were produced under, where they differ from its defaults."""
+    if entry.get("produced") is None:
+        return "–"
+    return ", ".join(f"{k}={v}" for k, v in entry.get("settings", {}).items()) or "defaults"
+
+
+def when(timestamp):
+    """'2026-11-27 13:21 UTC' for an ISO timestamp in UTC."""
+    if not timestamp:
+        return "–"
+    return timestamp[:16].replace("T", " ") + " UTC"
 
 
 def references(metrics, refs):

@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.aelab.notebook.Settings;
 
 /**
  * Fashion-MNIST (Xiao, Rasul and Vollgraf, 2017): 70,000 grey 28 x 28 pictures of Zalando
@@ -39,9 +40,10 @@ import java.util.function.Function;
  * {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte}, gzip-compressed with a
  * {@code .gz} suffix or raw) is looked for, in this order, in
  * <ol>
- *   <li>the directory given by {@link Loader#directory}, or else by the system property
- *       {@value #DIRECTORY_PROPERTY} ({@code -Daelab.fashionMnist.dir=DIR}), or else by the
- *       environment variable {@value #DIRECTORY_ENVIRONMENT_VARIABLE};</li>
+ *   <li>the directory given by {@link Loader#directory}, or else by the setting
+ *       {@code FASHION_MNIST_DIR}: the system property {@value #DIRECTORY_PROPERTY} or the
+ *       environment variable {@value #DIRECTORY_ENVIRONMENT_VARIABLE} (see
+ *       {@link org.aelab.notebook.Settings}; a relative path is relative to the project root);</li>
  *   <li>the user cache, {@link #defaultCacheDirectory()}:
  *       {@code $XDG_CACHE_HOME/aelab/fashion-mnist}, or {@code ~/.cache/aelab/fashion-mnist};</li>
  *   <li>{@value #SYSTEM_DIRECTORY}, where the Debian package {@code dataset-fashion-mnist}
@@ -66,10 +68,13 @@ public final class FashionMnist {
             "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     /** System property naming a directory that holds the four files; searched first. */
-    public static final String DIRECTORY_PROPERTY = "aelab.fashionMnist.dir";
+    public static final String DIRECTORY_PROPERTY = "aelab.fashion_mnist_dir";
 
     /** Environment variable naming a directory that holds the four files; used when the property is unset. */
     public static final String DIRECTORY_ENVIRONMENT_VARIABLE = "AELAB_FASHION_MNIST_DIR";
+
+    /** The {@link Settings} name of the directory searched first. */
+    private static final String SETTING = "FASHION_MNIST_DIR";
 
     /** Where the Debian package {@code dataset-fashion-mnist} installs the files. */
     public static final String SYSTEM_DIRECTORY = "/usr/share/datasets/fashion-mnist";
@@ -279,14 +284,8 @@ public final class FashionMnist {
             if (directory != null) {
                 places.add(new Place(directory, "given to loader().directory(...)"));
             } else {
-                String property = System.getProperty(DIRECTORY_PROPERTY);
-                String variable = System.getenv(DIRECTORY_ENVIRONMENT_VARIABLE);
-                if (property != null && !property.isBlank()) {
-                    places.add(new Place(Path.of(property), "system property " + DIRECTORY_PROPERTY));
-                } else if (variable != null && !variable.isBlank()) {
-                    places.add(new Place(Path.of(variable), "environment variable "
-                            + DIRECTORY_ENVIRONMENT_VARIABLE));
-                }
+                Settings.lookup(SETTING).ifPresent(value -> places.add(new Place(
+                        Settings.directory(SETTING).orElseThrow(), "setting " + value.source())));
             }
             places.add(new Place(cache(), "user cache"));
             if (systemDirectory != null) {

@@ -1,15 +1,16 @@
 package org.aelab.notebook;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
  * A notebook's settings ("knobs"): each has the chapter's default and can be overridden, for a
  * fast test run, by the environment variable {@code AELAB_<NAME>} or the system property
- * {@code aelab.<name>} in lower case (for example {@code AELAB_TRAIN_LIMIT} or {@code aelab.train_limit}).
+ * {@code aelab.<name>} in lower case (for example {@code AELAB_TRAIN_LIMIT} or {@code aelab.train_limit}),
+ * looked up by {@link Settings}, like every other setting of the project.
  *
  * <pre>{@code
  * int epochs = Knobs.integer("EPOCHS", 100, 1, 10_000);
@@ -18,7 +19,8 @@ import tech.tablesaw.api.Table;
  * }</pre>
  *
  * A value that does not parse or lies outside its range is an error that names the variable,
- * instead of a silent fallback to the default.
+ * instead of a silent fallback to the default. The knobs a notebook read are saved with its
+ * {@link Results}, so every result says under which settings it was produced.
  */
 public final class Knobs {
 
@@ -63,19 +65,34 @@ public final class Knobs {
     /** A yes/no knob: {@code true/false}, {@code 1/0}, {@code yes/no}. */
     public static boolean flag(String name, boolean defaultValue) {
         String raw = lookup(name, Boolean.toString(defaultValue));
-        switch (raw.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes":
-                return true;
-            case "false", "0", "no":
-                return false;
-            default:
-                throw invalid(name, raw, "is not true/false", Boolean.toString(defaultValue));
+        try {
+            return Settings.parseFlag(new Settings.Value(name, raw, "knob"));
+        } catch (IllegalArgumentException e) {
+            throw invalid(name, raw, "is not true/false (also 1/0, yes/no)", Boolean.toString(defaultValue));
         }
     }
 
     /** The environment variable that overrides knob {@code name}. */
     public static String environmentVariable(String name) {
-        return "AELAB_" + name.toUpperCase(Locale.ROOT);
+        return Settings.environmentVariable(name);
+    }
+
+    /** Every knob read so far in this JVM and its value, in reading order. */
+    public static synchronized Map<String, String> values() {
+        Map<String, String> values = new LinkedHashMap<>();
+        READ.forEach((name, setting) -> values.put(name, setting.value()));
+        return values;
+    }
+
+    /** The knobs read so far whose value was set by a property or variable rather than the default. */
+    public static synchronized Map<String, String> overrides() {
+        Map<String, String> values = new LinkedHashMap<>();
+        READ.forEach((name, setting) -> {
+            if (!setting.source().equals("default")) {
+                values.put(name, setting.value());
+            }
+        });
+        return values;
     }
 
     /** Every knob read so far in this JVM: name, value, default and where the value came from. */
@@ -94,18 +111,9 @@ public final class Knobs {
     }
 
     private static synchronized String lookup(String name, String defaultValue) {
-        String property = "aelab." + name.toLowerCase(Locale.ROOT);
-        String variable = environmentVariable(name);
-        String value = defaultValue;
-        String source = "default";
-        if (System.getProperty(property) != null) {
-            value = System.getProperty(property);
-            source = "-D" + property;
-        } else if (System.getenv(variable) != null && !System.getenv(variable).isBlank()) {
-            value = System.getenv(variable);
-            source = "$" + variable;
-        }
-        READ.put(name, new Setting(value, defaultValue, source));
+        Optional<Settings.Value> set = Settings.lookup(name);
+        String value = set.map(Settings.Value::text).orElse(defaultValue);
+        READ.put(name, new Setting(value, defaultValue, set.map(Settings.Value::source).orElse("default")));
         return value;
     }
 

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,12 +32,17 @@ import tech.tablesaw.api.Table;
  *        .save();
  * }</pre>
  *
- * The file is {@code <results dir>/<notebook>.json}, where the results directory is the system
- * property {@code aelab.resultsDir}, the environment variable {@code AELAB_RESULTS_DIR} or else
- * {@code build/results} (see
- * {@link ProjectPaths}). Its schema:
+ * The file is {@code <results dir>/<notebook>.json}, where the results directory is the setting
+ * {@code RESULTS_DIR} ({@code AELAB_RESULTS_DIR} or {@code -Daelab.results_dir}, see
+ * {@link Settings}), else {@code build/results}. Saving replaces that notebook's file and nothing
+ * else, so the other notebooks' latest results stay. Each file says when it was produced and
+ * under which knobs ({@link Knobs#values()}: every knob the notebook read; {@code overridden}:
+ * those not at their default). Its schema:
  * <pre>{@code
  * {"notebook": "02-autoencoder",
+ *  "produced": "2026-11-27T13:05:00Z",
+ *  "knobs": {"EPOCHS": "100", "TRAIN_LIMIT": "60000", ...},
+ *  "overridden": [],
  *  "models": {"Dense AE (20-d)": {"metrics": {"test_sse_per_image": 7.8, ...},
  *                                 "epochs": 100, "epoch_seconds": [1.7, ...],
  *                                 "total_seconds": 171.0,
@@ -79,17 +86,20 @@ public final class Results {
 
     /** The directory results are written to (see the class comment). */
     public static Path directory() {
-        return ProjectPaths.configuredOr("aelab.resultsDir", "AELAB_RESULTS_DIR", "results");
+        return ProjectPaths.directory("RESULTS_DIR", "results");
     }
 
     /**
      * A table comparing saved models on their test metrics, one row per {@code "notebook/model"}
-     * reference, e.g. {@code compare("01-pca/PCA k=20", "02-autoencoder/Dense AE (20-d)")}.
+     * reference, e.g. {@code compare("01-pca/PCA k=20", "02-autoencoder/Dense AE (20-d)")}. Its
+     * last column, {@code settings}, lists the knobs each row was produced under that differ from
+     * the notebook's defaults ("defaults" if none), so rows from runs at other settings stand out.
      * A model whose notebook has not saved results yet gets an empty row and a printed note
      * saying which notebook to run.
      */
     public static Table compare(String... references) {
         StringColumn names = StringColumn.create("model");
+        StringColumn settings = StringColumn.create("settings");
         Map<String, DoubleColumn> columns = new LinkedHashMap<>();
         METRIC_LABELS.forEach(label -> columns.put(label.getKey(), DoubleColumn.create(label.getValue())));
         List<Map<String, Double>> rows = new ArrayList<>();
@@ -101,11 +111,13 @@ public final class Results {
             String notebook = reference.substring(0, slash);
             String model = reference.substring(slash + 1);
             names.append(model);
-            Map<String, Double> metrics = savedMetrics(notebook, model);
+            JsonObject saved = saved(notebook);
+            Map<String, Double> metrics = savedMetrics(saved, notebook, model);
             if (metrics.isEmpty()) {
                 System.out.println("No saved results for '" + model + "' yet: run notebooks/" + notebook
                         + ".ipynb to fill its row.");
             }
+            settings.append(metrics.isEmpty() ? "" : settingsOf(saved));
             metrics.keySet().forEach(metric -> columns.computeIfAbsent(metric, DoubleColumn::create));
             rows.add(metrics);
         }
@@ -116,17 +128,29 @@ public final class Results {
                 table.addColumns(column);
             }
         });
-        return table;
+        return table.addColumns(settings);
     }
 
-    private static Map<String, Double> savedMetrics(String notebook, String model) {
+    /** The saved file of {@code notebook}, or null if it has none. */
+    private static JsonObject saved(String notebook) {
         Path file = directory().resolve(notebook + ".json");
         if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Could not read " + file + " (" + e.getMessage()
+                    + "); delete it and run notebooks/" + notebook + ".ipynb again", e);
+        }
+    }
+
+    private static Map<String, Double> savedMetrics(JsonObject saved, String notebook, String model) {
+        if (saved == null) {
             return Map.of();
         }
         try {
-            JsonObject models = JsonParser.parseString(Files.readString(file)).getAsJsonObject()
-                    .getAsJsonObject("models");
+            JsonObject models = saved.getAsJsonObject("models");
             if (models == null || !models.has(model)) {
                 return Map.of();
             }
@@ -134,16 +158,35 @@ public final class Results {
             models.getAsJsonObject(model).getAsJsonObject("metrics").entrySet()
                     .forEach(e -> metrics.put(e.getKey(), e.getValue().getAsDouble()));
             return metrics;
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("Could not read " + file + " (" + e.getMessage()
-                    + "); delete it and run notebooks/" + notebook + ".ipynb again", e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Could not read the results of " + model + " in "
+                    + directory().resolve(notebook + ".json") + " (" + e.getMessage() + "); delete it and run notebooks/"
+                    + notebook + ".ipynb again", e);
         }
     }
 
-    /** Writes {@code <notebook>.json} atomically and returns its path. */
+    /** "EPOCHS=2, TRAIN_LIMIT=2000" for the knobs a saved file names as overridden, else "defaults". */
+    private static String settingsOf(JsonObject saved) {
+        if (!saved.has("overridden") || !saved.has("knobs")) {
+            return "unknown";
+        }
+        JsonObject knobs = saved.getAsJsonObject("knobs");
+        List<String> parts = new ArrayList<>();
+        saved.getAsJsonArray("overridden").forEach(name -> parts.add(name.getAsString() + "="
+                + (knobs.has(name.getAsString()) ? knobs.get(name.getAsString()).getAsString() : "?")));
+        return parts.isEmpty() ? "defaults" : String.join(", ", parts);
+    }
+
+    /**
+     * Writes {@code <notebook>.json} atomically, replacing only this notebook's earlier results,
+     * and returns its path.
+     */
     public Path save() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("notebook", notebook);
+        json.put("produced", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        json.put("knobs", Knobs.values());
+        json.put("overridden", new ArrayList<>(Knobs.overrides().keySet()));
         Map<String, Object> modelsJson = new LinkedHashMap<>();
         models.forEach((name, model) -> modelsJson.put(name, model.toJson()));
         json.put("models", modelsJson);

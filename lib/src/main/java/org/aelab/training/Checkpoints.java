@@ -10,26 +10,27 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import ai.djl.Model;
-import org.aelab.notebook.Knobs;
 import org.aelab.notebook.ProjectPaths;
+import org.aelab.notebook.Settings;
 
 /**
  * Where checkpoints live and how to find them.
  *
- * <p>The root directory is, in order of precedence: the system property {@value #DIR_PROPERTY};
- * the environment variable {@value #DIR_ENV}; {@code checkpoints/} in the project's build
- * directory ({@link ProjectPaths#buildDir()}), so notebooks in {@code notebooks/} and builds in
- * the root share one store.
+ * <p>The root directory is the setting {@code CHECKPOINT_DIR} (environment variable
+ * {@value #DIR_ENV} or system property {@value #DIR_PROPERTY}, see
+ * {@link org.aelab.notebook.Settings}), else {@code checkpoints/} in the project's build directory
+ * ({@link ProjectPaths#buildDir()}), so notebooks in {@code notebooks/} and builds in the root
+ * share one store.
  *
  * <p>Each checkpoint is {@code <root>/<name>/<key>/}, where the key hashes the training settings.
- * {@link Fit} skips training when a complete checkpoint for its settings exists, unless the knob
- * {@code RETRAIN} (system property {@value #RETRAIN_PROPERTY} or environment variable
- * {@value #RETRAIN_ENV}, read by {@link Knobs#flag}) is true, or {@link Fit#retrain(boolean)} says so.
+ * {@link Fit} skips training when a complete checkpoint for its settings exists, unless the switch
+ * {@code RETRAIN} (environment variable {@value #RETRAIN_ENV} or system property
+ * {@value #RETRAIN_PROPERTY}) is true, or {@link Fit#retrain(boolean)} says so.
  */
 public final class Checkpoints {
 
     /** System property naming the checkpoint root directory. */
-    public static final String DIR_PROPERTY = "aelab.checkpoint.dir";
+    public static final String DIR_PROPERTY = "aelab.checkpoint_dir";
     /** Environment variable naming the checkpoint root directory. */
     public static final String DIR_ENV = "AELAB_CHECKPOINT_DIR";
     /** System property that, when true, makes every fit train even if a checkpoint exists. */
@@ -42,12 +43,12 @@ public final class Checkpoints {
 
     /** The checkpoint root directory (see the class comment for how it is chosen). */
     public static Path root() {
-        return ProjectPaths.configuredOr(DIR_PROPERTY, DIR_ENV, "checkpoints");
+        return ProjectPaths.directory("CHECKPOINT_DIR", "checkpoints");
     }
 
     /** True when the retrain switch (property or environment variable) is on. */
     public static boolean retrainRequested() {
-        return Knobs.flag("RETRAIN", false);
+        return Settings.flag("RETRAIN", false);
     }
 
     /** The checkpoint for {@code name} and settings {@code key}, whether or not it exists yet. */

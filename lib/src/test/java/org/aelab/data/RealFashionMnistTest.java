@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.aelab.notebook.ProjectPaths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,13 +27,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RealFashionMnistTest {
 
-    private static final String UPSTREAM = "/work/shared/data/fashion-mnist";
+    /** The byte-exact upstream files, beside the project in the team's shared folder. */
+    private static final String UPSTREAM = "../shared/data/fashion-mnist";
 
+    /** {@code directory}, a relative one resolved against the project root (not the working directory). */
     private static Path present(String directory) {
-        Path dir = Path.of(directory);
+        Path dir = ProjectPaths.projectRoot().map(root -> root.resolve(directory)).orElse(Path.of(directory))
+                .normalize();
         assumeTrue(Stream.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                 "t10k-labels-idx1-ubyte").allMatch(name -> Files.isRegularFile(dir.resolve(name + ".gz"))),
-                "Fashion-MNIST is not in " + directory);
+                "Fashion-MNIST is not in " + dir);
         return dir;
     }
 

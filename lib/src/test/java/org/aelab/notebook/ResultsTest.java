@@ -1,6 +1,7 @@
 package org.aelab.notebook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,21 +24,22 @@ class ResultsTest {
 
     @AfterEach
     void clearProperty() {
-        System.clearProperty("aelab.buildDir");
-        System.clearProperty("aelab.resultsDir");
+        System.clearProperty("aelab.build_dir");
+        System.clearProperty("aelab.results_dir");
+        System.clearProperty("aelab.test_results_knob");
     }
 
     @Test
     void resultsDirectoryPropertyWinsOverTheBuildDirectory() {
-        System.setProperty("aelab.buildDir", buildDir.toString());
+        System.setProperty("aelab.build_dir", buildDir.toString());
         assertEquals(buildDir.resolve("results"), Results.directory());
-        System.setProperty("aelab.resultsDir", buildDir.resolve("elsewhere").toString());
+        System.setProperty("aelab.results_dir", buildDir.resolve("elsewhere").toString());
         assertEquals(buildDir.resolve("elsewhere"), Results.directory());
     }
 
     @Test
     void writesTheDocumentedSchema() throws Exception {
-        System.setProperty("aelab.buildDir", buildDir.toString());
+        System.setProperty("aelab.build_dir", buildDir.toString());
         Path file = Results.forNotebook("02-autoencoder")
                 .model("Dense AE")
                 .metric("test_sse_per_image", 7.8)
@@ -64,7 +68,7 @@ class ResultsTest {
 
     @Test
     void compareReadsSavedModelsAndLeavesMissingOnesEmpty() {
-        System.setProperty("aelab.buildDir", buildDir.toString());
+        System.setProperty("aelab.build_dir", buildDir.toString());
         Results.forNotebook("01-pca").model("PCA k=20").metric("test_sse_per_image", 14.66)
                 .metric("explained_variance", 0.785).save();
         Results.forNotebook("02-autoencoder").model("AE").metric("test_sse_per_image", 7.8)
@@ -72,13 +76,47 @@ class ResultsTest {
 
         Table table = Results.compare("01-pca/PCA k=20", "02-autoencoder/AE", "03-vae/VAE");
 
-        assertEquals(List.of("model", "SSE/img", "BCE/pixel", "explained variance"), table.columnNames());
+        assertEquals(List.of("model", "SSE/img", "BCE/pixel", "explained variance", "settings"), table.columnNames());
         assertEquals(List.of("PCA k=20", "AE", "VAE"), table.stringColumn("model").asList());
         assertEquals(14.66, table.doubleColumn("SSE/img").get(0));
         assertEquals(7.8, table.doubleColumn("SSE/img").get(1));
         assertTrue(table.doubleColumn("BCE/pixel").isMissing(0));
         assertTrue(table.doubleColumn("SSE/img").isMissing(2));
+        assertEquals("", table.stringColumn("settings").get(2));
         assertThrows(IllegalArgumentException.class, () -> Results.compare("no-slash"));
+    }
+
+    @Test
+    void savingOneNotebookKeepsTheOthersAndRecordsWhenAndUnderWhichKnobs() throws Exception {
+        System.setProperty("aelab.build_dir", buildDir.toString());
+        System.setProperty("aelab.test_results_knob", "7");
+        Knobs.integer("TEST_RESULTS_KNOB", 100, 1, 1000);
+        Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Results.forNotebook("01-pca").model("PCA k=20").metric("test_sse_per_image", 14.66).save();
+        Results.forNotebook("02-autoencoder").model("AE").metric("test_sse_per_image", 9.0).save();
+        Results.forNotebook("02-autoencoder").model("AE").metric("test_sse_per_image", 7.8).save();
+
+        JsonObject pca = JsonParser.parseString(Files.readString(buildDir.resolve("results/01-pca.json")))
+                .getAsJsonObject();
+        assertEquals(14.66, pca.getAsJsonObject("models").getAsJsonObject("PCA k=20")
+                .getAsJsonObject("metrics").get("test_sse_per_image").getAsDouble());
+        Instant produced = Instant.parse(pca.get("produced").getAsString());
+        assertFalse(produced.isBefore(before), produced + " is before " + before);
+        assertEquals("7", pca.getAsJsonObject("knobs").get("TEST_RESULTS_KNOB").getAsString());
+        assertTrue(pca.getAsJsonArray("overridden").toString().contains("TEST_RESULTS_KNOB"));
+
+        Table table = Results.compare("01-pca/PCA k=20", "02-autoencoder/AE");
+        assertEquals(List.of(14.66, 7.8), table.doubleColumn("SSE/img").asList());
+        assertTrue(table.stringColumn("settings").get(0).contains("TEST_RESULTS_KNOB=7"),
+                table.stringColumn("settings").get(0));
+    }
+
+    @Test
+    void shownPathsAreRelativeToTheProject() {
+        Path root = ProjectPaths.projectRoot().orElseThrow();   // the tests run inside the project
+        assertEquals(Path.of("build", "checkpoints", "x"), ProjectPaths.shown(root.resolve("build/checkpoints/x")));
+        Path outside = root.getParent().resolve("elsewhere-" + System.nanoTime());
+        assertEquals(outside, ProjectPaths.shown(outside));
     }
 
     @Test
@@ -94,13 +132,14 @@ class ResultsTest {
         Files.createDirectories(root.resolve("notebooks"));
         Files.writeString(root.resolve("pom.xml"), "<project/>");
         assertEquals(root.resolve("build"), ProjectPaths.buildDirAbove(root.resolve("notebooks")));
+        assertEquals(root, ProjectPaths.projectRootAbove(root.resolve("notebooks")).orElseThrow());
         Path elsewhere = buildDir.resolve("elsewhere");
         assertEquals(elsewhere.resolve("build"), ProjectPaths.buildDirAbove(elsewhere));
     }
 
     @Test
     void explicitBuildDirWins() {
-        System.setProperty("aelab.buildDir", buildDir.resolve("custom").toString());
+        System.setProperty("aelab.build_dir", buildDir.resolve("custom").toString());
         assertEquals(buildDir.resolve("custom"), ProjectPaths.buildDir());
     }
 
