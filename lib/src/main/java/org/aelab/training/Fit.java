@@ -75,7 +75,9 @@ import tech.tablesaw.api.Table;
  *
  * <p><b>Seeds</b>: {@link #seed(int)} seeds the engine (parameter initialisation, random numbers
  * an input transform or a step draws) and the shuffling, so a run repeats on the same machine.
- * The block is initialised here only if it is not yet initialised; a block already initialised
+ * The test set's random draws (a denoising autoencoder's noise, a discriminator's prior samples)
+ * are the same in every epoch, like a noisy test set drawn once, so the test curves compare
+ * epochs and not noise draws. The block is initialised here only if it is not yet initialised; a block already initialised
  * keeps its parameters and training continues from them. If they are what an earlier fit left
  * (the training cell was run again without the cell that builds the model), a line says that
  * training continues from trained parameters.
@@ -184,7 +186,8 @@ public final class Fit {
      * Applies {@code transform} to every input batch before the model sees it, in training and
      * evaluation alike (the denoising autoencoder adds noise here; targets stay clean). It runs in
      * the step's manager, so arrays it creates are freed with the step. Its random draws come from
-     * the engine, which the fit seeds, so the test loss is repeatable too.
+     * the engine, which the fit seeds: fresh for every training batch, and the same in every
+     * epoch's evaluation (the test set's noise is drawn as if once).
      */
     public Fit inputTransform(UnaryOperator<NDArray> transform) {
         this.inputTransform = transform;
@@ -327,6 +330,9 @@ public final class Fit {
             throw new IllegalArgumentException("Test inputs have " + testSize + " samples but targets "
                     + testTargets.getShape().get(0) + "; the first axes must match.");
         }
+        // Tablesaw's Table scans the class path when its class initialises, which an interrupt would
+        // break for the rest of the session; have that happen now, not while a stop winds the fit up.
+        Table.create(checkpointName == null ? "training history" : checkpointName);
         try (StopRequests stops = StopRequests.open()) {
             return run(block, trainSize, testSize, stops);
         }
@@ -366,19 +372,40 @@ public final class Fit {
                     + " initialisation" + (checkpoint != null ? "; saved as its own checkpoint" : "")
                     + ". Run the cell that builds the model again to start afresh.");
         }
-        // A seed of its own for training, so that initialisation and probing never shift what it draws.
-        engine.setRandomSeed(new SplittableRandom(runSeed).split().nextInt());
 
         Loop loop = new Loop(plan, trainSize, testSize, runSeed, stops);
         Table table = loop.train();
         remember(block, saved, table.rowCount() + (table.rowCount() == 1 ? " epoch" : " epochs")
                 + (loop.interrupted ? ", interrupted" : "")
                 + (checkpoint != null && !loop.interrupted ? ", checkpoint " + checkpoint.name() : ""));
-        if (checkpoint != null && !loop.interrupted) {
+        boolean keep = checkpoint != null && !loop.interrupted;
+        if (keep) {
+            keep = save(checkpoint, block, saved, table, trainSize, stops);
+        }
+        return new TrainingHistory(table, loop.interrupted, runSeed, keep ? checkpoint : null, false);
+    }
+
+    /** Saves a completed run; a stop that arrives now ends the saving, not the run (the history is kept). */
+    private boolean save(Checkpoint checkpoint, Block block, List<Block> saved, Table table, long trainSize,
+            StopRequests stops) {
+        // Clears the thread's interrupt flag, which would close the files being written.
+        stops.requested();
+        try {
             checkpoint.save(model, extraBlocks(block, saved), table, epochs, trainSize,
                     trainInputs.getShape().slice(1).toString());
+            return true;
+        } catch (RuntimeException | Error e) {
+            boolean interruptedIo = e instanceof java.io.UncheckedIOException
+                    && e.getCause() instanceof java.nio.channels.ClosedByInterruptException;
+            if (!interruptedIo && !stops.isStop(e)) {
+                throw e;
+            }
+            if (showProgress) {
+                Progress.notice("Stopped while saving checkpoint " + checkpoint.displayPath()
+                        + ": it was not saved. The trained parameters are in the model.");
+            }
+            return false;
         }
-        return new TrainingHistory(table, loop.interrupted, runSeed, loop.interrupted ? null : checkpoint, false);
     }
 
     private void remember(Block block, List<Block> saved, String description) {
@@ -621,6 +648,10 @@ public final class Fit {
         private final int stepsPerEpoch;
         private final Progress progress;
         private final StopRequests stops;
+        private final Engine engine = model.getNDManager().getEngine();
+        /** The same for every epoch: random draws in evaluation (input noise, prior samples) repeat, so test curves compare. */
+        private final int evaluationSeed;
+        private final long trainingSeeds;
         private final List<Parameter> all = new ArrayList<>();
         /** For each step, which of {@link #all} it trains. */
         private boolean[][] groups;
@@ -638,6 +669,9 @@ public final class Fit {
             this.testSize = testSize;
             this.seed = seed;
             this.shuffler = new SplittableRandom(seed);
+            SplittableRandom seeds = new SplittableRandom(seed).split();
+            this.evaluationSeed = seeds.nextInt();
+            this.trainingSeeds = seeds.nextLong();
             this.stepsPerEpoch = (int) ((trainSize + batchSize - 1) / batchSize);
             this.progress = new Progress(showProgress, epochs, stepsPerEpoch);
             this.stops = stops;
@@ -676,11 +710,13 @@ public final class Fit {
                 for (epoch = 1; epoch <= epochs; epoch++) {
                     long start = System.nanoTime();
                     shuffle(order);
+                    engine.setRandomSeed(trainingSeed(epoch));
                     Map<String, Double> train = trainEpoch(store, order, epoch, start);
                     if (train == null) {
                         break;
                     }
                     double trainSeconds = (System.nanoTime() - start) / 1e9;
+                    engine.setRandomSeed(evaluationSeed);
                     Map<String, Double> test = evaluate(store);
                     if (test == null) {
                         break;
@@ -719,6 +755,14 @@ public final class Fit {
                         Progress.duration(table.doubleColumn(TrainingHistory.SECONDS).sum())), 1);
             }
             return table;
+        }
+
+        /**
+         * The engine seed of an epoch's training: its own for each epoch, so that neither
+         * initialisation, probing nor evaluation shifts what training draws.
+         */
+        private int trainingSeed(int epoch) {
+            return new SplittableRandom(trainingSeeds + epoch).nextInt();
         }
 
         private String startMessage() {

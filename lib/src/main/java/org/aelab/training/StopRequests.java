@@ -50,6 +50,7 @@ final class StopRequests implements AutoCloseable {
     }
 
     private boolean open;
+    private boolean taken;
 
     private StopRequests() {
     }
@@ -67,11 +68,23 @@ final class StopRequests implements AutoCloseable {
     /** True when a stop was requested since the last call; the fit should wind up now. */
     boolean requested() {
         boolean kernel = TAKE != null && take();
-        // Always consume the thread's flag: the kernel sets it too, and a stop the fit handled must
-        // not break a later blocking call.
+        // Always consume the thread's flag: a stop the fit handled must not break what it does
+        // while winding up (an interruptible file write, a class initialiser that scans the class
+        // path: Tablesaw's Table does, and fails for the rest of the session if interrupted).
         boolean thread = Thread.interrupted();
+        if (kernel && !thread && !taken) {
+            // The kernel raises its flag an instant before it interrupts the thread; wait for that.
+            long deadline = System.nanoTime() + INTERRUPT_WAIT_NANOS;
+            while (!Thread.interrupted() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        }
+        taken |= kernel;
         return kernel || thread;
     }
+
+    /** How long to wait for the thread interrupt that follows the kernel's stop flag. */
+    private static final long INTERRUPT_WAIT_NANOS = 200_000_000L;
 
     /** True when {@code t} is the kernel's stop error thrown into a step that did not poll in time. */
     boolean isStop(Throwable t) {

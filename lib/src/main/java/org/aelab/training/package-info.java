@@ -1,7 +1,9 @@
 /**
  * Training for the notebooks: {@link org.aelab.training.Fit} trains a DJL model the notebook
  * built, with a {@link org.aelab.training.TrainingLoss} that reports named
- * {@link org.aelab.training.LossTerms}, a live progress display, interruption from the kernel,
+ * {@link org.aelab.training.LossTerms} (or several {@link org.aelab.training.Step}s per batch, each
+ * with its own loss, parameter group and optimiser, as an adversarial autoencoder needs), a live
+ * progress display, interruption from the kernel that keeps what was learnt,
  * seeds, and {@link org.aelab.training.Checkpoints checkpoints} that let a re-run skip training;
  * it returns a {@link org.aelab.training.TrainingHistory} (a Tablesaw table and its loss curves).
  * {@link org.aelab.training.Models} runs a trained model over a test set in batches and tabulates

@@ -40,7 +40,9 @@ import java.util.zip.GZIPInputStream;
  *
  * Arguments: rounds of the speed comparison (each 3 bare + 3 Fit epochs, interleaved so machine
  * load hits both alike; default 3), epochs of the memory run (default 100), re-runs of a one-epoch
- * fit for the re-run memory check (default 5). Zero skips a part. The data directory is
+ * fit for the re-run memory check (default 5), rounds of the multi-step comparison (an adversarial
+ * autoencoder, three optimisers per batch: a bare loop against {@code Fit.steps}; default 3). Zero
+ * skips a part. The data directory is
  * /usr/share/datasets/fashion-mnist unless {@code -Dfashion.mnist.dir=...}.
  */
 public final class TrainingBenchmark {
@@ -55,6 +57,7 @@ public final class TrainingBenchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int memoryEpochs = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int reruns = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        int multiStepRounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         Path dir = Path.of(System.getProperty("fashion.mnist.dir", "/usr/share/datasets/fashion-mnist"));
         try (NDManager data = NDManager.newBaseManager()) {
             NDArray train = images(data, dir.resolve("train-images-idx3-ubyte.gz"), 60_000);
@@ -132,6 +135,12 @@ public final class TrainingBenchmark {
                 }
                 System.out.println("RSS after GC, re-running a 1-epoch Fit on a new model each time (a notebook"
                         + " re-run): " + format(fresh));
+            }
+            if (multiStepRounds > 0) {
+                multiStep(train, test, multiStepRounds);
+            }
+            if (rounds > 0) {
+                checkpointKeyCost(train, test);
             }
             System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
         }
@@ -325,5 +334,233 @@ public final class TrainingBenchmark {
             s.append(s.length() > 1 ? ", " : "").append(String.format(Locale.ROOT, "%.0f", v));
         }
         return s.append(']').toString();
+    }
+
+    /**
+     * What a checkpoint key costs: a fit that finds its checkpoint computes the key (data
+     * fingerprints, parameter hash, probe) and loads; loading alone is timed apart.
+     */
+    private static void checkpointKeyCost(NDArray train, NDArray test) throws IOException {
+        Path dir = Files.createTempDirectory("aelab-key-cost");
+        System.setProperty(Checkpoints.DIR_PROPERTY, dir.toString());
+        try {
+            try (Model model = autoencoder()) {
+                fit(model, train, test, 1, 5).progress(false).checkpoint("key-cost").run();
+            }
+            List<Double> restored = new ArrayList<>();
+            List<Double> loads = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                try (Model model = autoencoder()) {
+                    long start = System.nanoTime();
+                    TrainingHistory history = fit(model, train, test, 1, 5).progress(false).checkpoint("key-cost").run();
+                    restored.add((System.nanoTime() - start) / 1e6);
+                    if (!history.restored()) {
+                        throw new IllegalStateException("the same fit did not find its checkpoint");
+                    }
+                }
+                try (Model model = autoencoder()) {
+                    model.getBlock().initialize(model.getNDManager(), model.getDataType(), new Shape(BATCH, 784));
+                    long start = System.nanoTime();
+                    Checkpoints.loadLatest(model, "key-cost");
+                    loads.add((System.nanoTime() - start) / 1e6);
+                }
+            }
+            System.out.printf(Locale.ROOT, "Checkpoint key: a fit that restores takes %.0f ms (median of 5), of which"
+                    + " loading %.0f ms; the rest, initialisation plus the key (data fingerprints, parameter hash, probe), %.0f ms%n",
+                    median(restored), median(loads), median(restored) - median(loads));
+        } finally {
+            System.clearProperty(Checkpoints.DIR_PROPERTY);
+        }
+    }
+
+    /** The adversarial autoencoder's parts: the chapter's encoder and decoder, and a 20-128-128-1 discriminator. */
+    private static final class Aae implements AutoCloseable {
+        final Model model = Model.newInstance("aae");
+        final SequentialBlock encoder = new SequentialBlock()
+                .add(Linear.builder().setUnits(256).build()).add(Activation::relu)
+                .add(Linear.builder().setUnits(128).build()).add(Activation::relu)
+                .add(Linear.builder().setUnits(20).build());
+        final SequentialBlock decoder = new SequentialBlock()
+                .add(Linear.builder().setUnits(128).build()).add(Activation::relu)
+                .add(Linear.builder().setUnits(256).build()).add(Activation::relu)
+                .add(Linear.builder().setUnits(784).build());
+        final SequentialBlock critic = new SequentialBlock()
+                .add(Linear.builder().setUnits(128).build()).add(Activation::relu)
+                .add(Linear.builder().setUnits(128).build()).add(Activation::relu)
+                .add(Linear.builder().setUnits(1).build());
+
+        Aae(int seed) {
+            model.setBlock(new SequentialBlock().add(encoder).add(decoder));
+            ai.djl.engine.Engine.getInstance().setRandomSeed(seed);
+            model.getBlock().initialize(model.getNDManager(), model.getDataType(), new Shape(BATCH, 784));
+            critic.initialize(model.getNDManager(), model.getDataType(), new Shape(BATCH, 20));
+        }
+
+        static NDArray bce(NDArray logits, NDArray targets) {
+            return logits.maximum(0f).sub(logits.mul(targets)).add(Activation.softPlus(logits.abs().neg())).mean();
+        }
+
+        static NDArray bce(NDArray logits, float target) {
+            return logits.maximum(0f).sub(logits.mul(target)).add(Activation.softPlus(logits.abs().neg())).mean();
+        }
+
+        /** The three losses as functions of a batch runner, shared by both loops. */
+        NDArray[] reconstruction(java.util.function.BiFunction<ai.djl.nn.Block, NDArray, NDArray> run, NDArray x) {
+            NDArray rec = bce(run.apply(decoder, run.apply(encoder, x)), x);
+            return new NDArray[] {rec};
+        }
+
+        NDArray[] discrimination(java.util.function.BiFunction<ai.djl.nn.Block, NDArray, NDArray> run, NDArray x) {
+            NDArray codes = run.apply(encoder, x);
+            NDArray prior = x.getManager().randomNormal(codes.getShape());
+            NDArray real = run.apply(critic, prior);
+            NDArray fake = run.apply(critic, codes);
+            NDArray loss = bce(real, 1f).add(bce(fake, 0f)).mul(0.5f);
+            NDArray accuracy = real.gt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean()
+                    .add(fake.lte(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean()).mul(0.5f);
+            return new NDArray[] {loss, accuracy};
+        }
+
+        NDArray[] regularisation(java.util.function.BiFunction<ai.djl.nn.Block, NDArray, NDArray> run, NDArray x) {
+            return new NDArray[] {bce(run.apply(critic, run.apply(encoder, x)), 1f)};
+        }
+
+        Step[] steps() {
+            return new Step[] {
+                Step.named("reconstruction").blocks(encoder, decoder).adam(1e-3)
+                        .loss(b -> LossTerms.of("reconstruction", reconstruction(b::forward, b.input())[0])),
+                Step.named("discriminator").blocks(critic).adam(1e-3).loss(b -> {
+                    NDArray[] t = discrimination(b::forward, b.input());
+                    return LossTerms.of("discriminator", t[0]).and("D accuracy", t[1]);
+                }),
+                Step.named("regularisation").blocks(encoder).adam(1e-3)
+                        .loss(b -> LossTerms.of("generator", regularisation(b::forward, b.input())[0])),
+            };
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+
+    /** Interleaved epochs of a bare three-optimiser loop and of {@code Fit.steps}; prints the overhead. */
+    private static void multiStep(NDArray train, NDArray test, int rounds) {
+        List<Double> bare = new ArrayList<>();
+        List<Double> fit = new ArrayList<>();
+        try (Aae warm = new Aae(1)) {
+            bareMultiStep(warm, train, test, 1, new ArrayList<>());
+        }
+        for (int round = 0; round < rounds; round++) {
+            try (Aae aae = new Aae(10 + round)) {
+                bareMultiStep(aae, train, test, EPOCHS_PER_ROUND, bare);
+            }
+            try (Aae aae = new Aae(10 + round)) {
+                TrainingHistory history = Fit.model(aae.model).data(train, test).steps(aae.steps())
+                        .batchSize(BATCH).epochs(EPOCHS_PER_ROUND).seed(10 + round).progress(false).run();
+                for (double s : history.table().doubleColumn("seconds")) {
+                    fit.add(s);
+                }
+            }
+            System.out.printf(Locale.ROOT, "multi-step round %d: bare %s s, Fit.steps %s s%n", round + 1,
+                    bare.subList(bare.size() - EPOCHS_PER_ROUND, bare.size()),
+                    fit.subList(fit.size() - EPOCHS_PER_ROUND, fit.size()));
+        }
+        double bareMedian = median(bare);
+        double fitMedian = median(fit);
+        System.out.printf(Locale.ROOT, "AAE, 3 optimisers per batch, s/epoch (train + test evaluation), median of %d:"
+                + " bare loop %.3f, Fit.steps %.3f -> overhead %+.1f%%%n", bare.size(), bareMedian, fitMedian,
+                100 * (fitMedian / bareMedian - 1));
+    }
+
+    /**
+     * The three updates with nothing else: per step a gradient collector, backward, the step's own
+     * Adam on its parameters, every other parameter frozen meanwhile; test losses read back once.
+     */
+    private static void bareMultiStep(Aae aae, NDArray train, NDArray test, int epochs, List<Double> seconds) {
+        List<List<ai.djl.nn.Parameter>> groups = List.of(
+                parameters(aae.encoder, aae.decoder), parameters(aae.critic), parameters(aae.encoder));
+        List<ai.djl.nn.Parameter> all = parameters(aae.encoder, aae.decoder, aae.critic);
+        List<Optimizer> optimizers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            optimizers.add(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build());
+        }
+        ai.djl.training.ParameterStore store = new ai.djl.training.ParameterStore(aae.model.getNDManager(), false);
+        java.util.function.BiFunction<ai.djl.nn.Block, NDArray, NDArray> training =
+                (block, x) -> block.forward(store, new NDList(x), true).get(0);
+        java.util.function.BiFunction<ai.djl.nn.Block, NDArray, NDArray> inference =
+                (block, x) -> block.forward(store, new NDList(x), false).get(0);
+        long n = train.getShape().get(0);
+        long[] order = new long[(int) n];
+        Arrays.setAll(order, i -> i);
+        SplittableRandom random = new SplittableRandom(7);
+        java.util.Set<ai.djl.nn.Parameter> frozen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            long start = System.nanoTime();
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                long t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            for (long from = 0; from < n; from += BATCH) {
+                int to = (int) Math.min(n, from + BATCH);
+                try (NDManager step = aae.model.getNDManager().newSubManager()) {
+                    NDArray index = step.create(Arrays.copyOfRange(order, (int) from, to));
+                    NDArray x = train.get(step, new NDIndex("{}", index));
+                    for (int s = 0; s < 3; s++) {
+                        java.util.Set<ai.djl.nn.Parameter> group =
+                                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                        group.addAll(groups.get(s));
+                        for (ai.djl.nn.Parameter p : all) {
+                            boolean freeze = !group.contains(p);
+                            if (freeze != frozen.contains(p)) {
+                                p.getArray().setRequiresGradient(!freeze);
+                                if (freeze) {
+                                    frozen.add(p);
+                                } else {
+                                    frozen.remove(p);
+                                }
+                            }
+                        }
+                        try (GradientCollector collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                            NDArray[] terms = s == 0 ? aae.reconstruction(training, x)
+                                    : s == 1 ? aae.discrimination(training, x) : aae.regularisation(training, x);
+                            collector.backward(terms[0]);
+                        }
+                        for (ai.djl.nn.Parameter p : groups.get(s)) {
+                            try (NDArray gradient = p.getArray().getGradient()) {
+                                optimizers.get(s).update(p.getId(), p.getArray(), gradient);
+                            }
+                        }
+                    }
+                }
+            }
+            long testSize = test.getShape().get(0);
+            for (long from = 0; from < testSize; from += 1024) {
+                try (NDManager step = aae.model.getNDManager().newSubManager()) {
+                    NDArray x = test.get(step, new NDIndex().addSliceDim(from, Math.min(testSize, from + 1024)));
+                    aae.reconstruction(inference, x)[0].getFloat();
+                    aae.discrimination(inference, x)[0].getFloat();
+                    aae.regularisation(inference, x)[0].getFloat();
+                }
+            }
+            seconds.add((System.nanoTime() - start) / 1e9);
+        }
+        for (ai.djl.nn.Parameter p : frozen) {
+            p.getArray().setRequiresGradient(true);
+        }
+    }
+
+    private static List<ai.djl.nn.Parameter> parameters(ai.djl.nn.Block... blocks) {
+        List<ai.djl.nn.Parameter> list = new ArrayList<>();
+        for (ai.djl.nn.Block block : blocks) {
+            for (ai.djl.nn.Parameter p : block.getParameters().values()) {
+                if (list.stream().noneMatch(q -> q == p)) {
+                    list.add(p);
+                }
+            }
+        }
+        return list;
     }
 }
