@@ -134,6 +134,10 @@ spec = {
         "IJAVA_CLASSPATH": os.environ["CLASSPATH_GLOBS"],
         "IJAVA_STARTUP_SCRIPTS_PATH": os.environ["STARTUP_GLOBS"],
         "AELAB_KERNEL_SOURCES": os.environ["DOC_SOURCES"],
+        # PyTorch's OpenMP threads sleep instead of spinning while they wait for each other: on a
+        # busy 2-core machine spinning made training epochs 5-10x slower (docs/benchmarks.md).
+        # OMP_WAIT_POLICY=ACTIVE in the installer's environment restores spinning.
+        "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE"),
     },
     "metadata": {"debugger": False},
 }
