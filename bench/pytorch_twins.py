@@ -217,17 +217,19 @@ class AutoencoderTwin(Twin):
         self.optimizer.step()
         return {"loss": loss}
 
-    def evaluate(self):
+    def evaluate(self, full=True):
         self.model.eval()
-        logits = in_batches(self.model, self.test)
-        noisy_logits = in_batches(self.model, self.noisy_test)
         # Fit evaluates the loss on the transformed test input, as it trains.
-        loss_logits = in_batches(self.model, self.test + self.noise * torch.randn_like(self.test)) \
-            if self.noise else logits
-        return {"test loss": float(sigmoid_cross_entropy(loss_logits, self.test)),
-                "SSE/img": sse_per_image(torch.sigmoid(logits), self.test),
-                "SSE/img noisy input": sse_per_image(torch.sigmoid(noisy_logits), self.test),
-                "BCE/pixel": bce_per_pixel_from_logits(logits, self.test)}
+        inputs = self.test + self.noise * torch.randn_like(self.test) if self.noise else self.test
+        loss_logits = in_batches(self.model, inputs)
+        terms = {"test loss": float(sigmoid_cross_entropy(loss_logits, self.test))}
+        if full:
+            logits = in_batches(self.model, self.test) if self.noise else loss_logits
+            noisy_logits = in_batches(self.model, self.noisy_test)
+            terms.update({"SSE/img": sse_per_image(torch.sigmoid(logits), self.test),
+                          "SSE/img noisy input": sse_per_image(torch.sigmoid(noisy_logits), self.test),
+                          "BCE/pixel": bce_per_pixel_from_logits(logits, self.test)})
+        return terms
 
     def header(self):
         return f"noisy test input itself: SSE/img {sse_per_image(self.noisy_test, self.test):.2f}"
@@ -248,7 +250,7 @@ class VaeTwin(Twin):
         self.optimizer.step()
         return {"total": total, "reconstruction": reconstruction, "kl": kl}
 
-    def evaluate(self):
+    def evaluate(self, full=True):
         """-ELBO with one sampled z per test image; SSE/img decoded from mu."""
         self.model.eval()
         sums = torch.zeros(3, dtype=torch.float64)
@@ -257,10 +259,13 @@ class VaeTwin(Twin):
                 x = self.test[i:i + 1024]
                 terms = vae_terms(*self.model(x, self.test_noise), x)
                 sums += torch.tensor([float(t) * len(x) for t in terms], dtype=torch.float64)
-            means = in_batches(lambda x: torch.sigmoid(self.model.decode(self.model.encode(x)[0])), self.test)
+            if full:
+                means = in_batches(lambda x: torch.sigmoid(self.model.decode(self.model.encode(x)[0])), self.test)
         total, reconstruction, kl = (sums / len(self.test)).tolist()
-        return {"-ELBO": total, "reconstruction": reconstruction, "KL": kl,
-                "SSE/img (mu)": sse_per_image(means, self.test)}
+        terms = {"-ELBO": total, "reconstruction": reconstruction, "KL": kl}
+        if full:
+            terms["SSE/img (mu)"] = sse_per_image(means, self.test)
+        return terms
 
     def header(self):
         return ""
@@ -304,7 +309,7 @@ class AaeTwin(Twin):
         self.generator_opt.step()
         return {"reconstruction": reconstruction, "discriminator": d_loss, "generator": g_loss}
 
-    def evaluate(self):
+    def evaluate(self, full=True):
         self.model.eval()
         with torch.no_grad():
             codes = in_batches(self.encoder, self.test)
@@ -369,14 +374,15 @@ def train_and_report(args):
         train_terms = twin.epoch()
         train_s = time.perf_counter() - start
         start = time.perf_counter()
-        test_terms = twin.evaluate()
+        quoted_epoch = epoch in QUOTED_EPOCHS or epoch == args.epochs
+        test_terms = twin.evaluate(full=quoted_epoch or args.metrics_every_epoch)
         eval_s = time.perf_counter() - start
         line = " · ".join([f"epoch {epoch}/{args.epochs}"]
                           + [f"train {k} {v:.4f}" for k, v in train_terms.items()]
                           + [f"{k} {v:.4f}" for k, v in test_terms.items()]
                           + [f"train {train_s:.2f} s", f"eval {eval_s:.2f} s"])
         print(line, flush=True)
-        if epoch in QUOTED_EPOCHS or epoch == args.epochs:
+        if quoted_epoch:
             quoted[epoch] = test_terms
     print(f"# summary ({args.model}); peak RSS {peak_rss_mb():.0f} MB")
     names = list(next(iter(quoted.values())).keys())
@@ -425,6 +431,9 @@ def main():
     parser.add_argument("--dropout", type=float, default=0.2, help="dropout: rate after every hidden ReLU")
     parser.add_argument("--aae-adversarial-lr", type=float, default=1e-4,
                         help="AAE: Adam learning rate of the discriminator and regularisation steps")
+    parser.add_argument("--metrics-every-epoch", action="store_true",
+                        help="all test metrics after every epoch (default: the test loss after every epoch, "
+                             "all metrics after epochs 1, 10, 20, 50, 100 and the last, as the notebooks do)")
     parser.add_argument("--threads", type=int, help="torch.set_num_threads (default: PyTorch's own choice)")
     parser.add_argument("--serve", action="store_true", help="benchmark mode: one epoch per 'train' line on stdin")
     args = parser.parse_args()
