@@ -41,7 +41,7 @@ try (Trainer benchTrainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Lo
             NDArray x = trainImages.get(step, new ai.djl.ndarray.index.NDIndex("{}", index));
             try (GradientCollector collector = benchTrainer.newGradientCollector()) {
                 NDArray logits = benchTrainer.forward(new NDList(x)).singletonOrThrow();
-                logits.getFloat(0);                       // wait for the engine (it is synchronous on CPU anyway)
+                logits.getFloat(0, 0);                    // wait for the engine (synchronous on CPU anyway)
                 long t1 = System.nanoTime();
                 NDArray loss = LOSS.evaluate(new NDList(logits), x).optimised();
                 loss.getFloat();
