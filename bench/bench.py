@@ -127,8 +127,15 @@ class Kernel:
         self.manager.shutdown_kernel(now=True)
 
 
+NOTEBOOK_PATHS = {}   # name -> path, from --notebook (default: notebooks/<name>)
+
+
+def notebook_path(notebook):
+    return NOTEBOOK_PATHS.get(notebook, ROOT / "notebooks" / notebook)
+
+
 def code_cells(notebook):
-    cells = json.loads((ROOT / "notebooks" / notebook).read_text())["cells"]
+    cells = json.loads(notebook_path(notebook).read_text())["cells"]
     return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
 
 
@@ -144,13 +151,30 @@ def run_notebook_until(kernel, notebook, marker, include):
                      "the notebook's own cells; update MODELS or the marker in bench/bench.py.")
 
 
+def chained_calls(text):
+    """[(name, argument)] of a call chain such as Fit.model(m).data(a, b).run(), parentheses balanced."""
+    calls, i = [], 0
+    while True:
+        match = re.compile(r"\s*(?://[^\n]*\s*)*(Fit\.model|\.\w+)\(").match(text, i)
+        if not match:
+            return calls
+        depth, j = 1, match.end()
+        while depth:
+            if j >= len(text):
+                raise ValueError("unbalanced parentheses")
+            depth += {"(": 1, ")": -1}.get(text[j], 0)
+            j += 1
+        calls.append((match.group(1), text[match.end():j - 1]))
+        i = j
+
+
 def fit_expression(fit_cell, notebook):
     """The notebook's Fit call, reduced to one epoch on one test image, without checkpoint or display."""
-    chain = fit_cell[fit_cell.index("Fit.model("):]
-    chain = chain[:chain.index(".run()")]
-    calls = re.findall(r"(Fit\.model|\.\w+)\(((?:[^()]|\([^()]*\))*)\)", chain)
+    calls = chained_calls(fit_cell[fit_cell.index("Fit.model("):])
+    if not calls or calls[-1][0] != ".run":
+        raise SystemExit(f"notebooks/{notebook}: cannot read the Fit call in its training cell")
     kept = []
-    for name, argument in calls:
+    for name, argument in calls[:-1]:
         if name in (".epochs", ".checkpoint", ".afterEpoch", ".progress", ".retrain", ".tag"):
             continue
         if name == ".data":
@@ -162,8 +186,6 @@ def fit_expression(fit_cell, notebook):
             else:
                 raise SystemExit(f"notebooks/{notebook}: cannot read the Fit call's data({argument})")
         kept.append(f"{name}({argument})")
-    if not kept or not kept[0].startswith("Fit.model("):
-        raise SystemExit(f"notebooks/{notebook}: cannot read the Fit call in its training cell")
     return "".join(kept) + ".epochs(1).progress(false).retrain(true)"
 
 
@@ -281,16 +303,39 @@ def measure_gemm_and_pca(args, env_extra, results):
         kernel.close()
 
 
-def measure_model(key, args, env_extra, results):
+def summarise(key, times, gflop, samples, kernel, twins, results):
+    """The model's entry from the epochs measured so far (a run cut short keeps them)."""
+    ours = statistics.median(times["ours"])
+    tuned = statistics.median(times["tuned"])
+    shipped = statistics.median(times["shipped"]) if times["shipped"] else None
+    peak = max((v for v in results["gemm_gflops"].values() if v), default=None)
+    results["models"][key] = {
+        "ours_epoch_s": ours,
+        "pytorch_epoch_s": tuned,
+        "pytorch_as_shipped_epoch_s": shipped,
+        "ratio": ours / tuned,
+        "gflop_per_epoch": round(gflop, 2),
+        "fraction_of_gemm_peak": (gflop / ours) / peak if peak else None,
+        "samples_per_s": samples / ours,
+        "peak_rss_mb": kernel.peak_rss_mb(),
+        "pytorch_peak_rss_mb": twins["tuned"].ask("rss")["peak_rss_mb"],
+    }
+    results["detail"][key] = {side: spread(v) for side, v in times.items() if v}
+    results["detail"][key]["pytorch_threads"] = twins["tuned"].threads
+    results["detail"][key]["gemm_peak_used_for_fraction"] = peak
+
+
+def measure_model(key, args, env_extra, results, save):
     spec = MODELS[key]
-    notebook = ROOT / "notebooks" / spec["notebook"]
+    notebook = notebook_path(spec["notebook"])
     if not notebook.exists():
-        log(f"{key}: notebooks/{spec['notebook']} does not exist yet; skipped")
+        log(f"{key}: {notebook} does not exist (yet); skipped")
         results["models"][key] = None
         return
     samples = args.train_limit or TRAIN_SIZE
     gflop = gflop_per_epoch(spec["layers"], samples, first_layers=spec.get("first_layers", 1))
-    log(f"{key}: kernel executes notebooks/{spec['notebook']} up to its training cell")
+    log(f"{key}: kernel executes {notebook} up to its training cell")
+    results["detail"].setdefault("notebooks", {})[key] = str(notebook)
     kernel = Kernel(env_extra)
     twins = {}
     try:
@@ -313,25 +358,8 @@ def measure_model(key, args, env_extra, results):
             if round_ >= args.warmup:
                 for side, value in seconds.items():
                     times[side].append(value)
-        ours = statistics.median(times["ours"])
-        tuned = statistics.median(times["tuned"])
-        shipped = statistics.median(times["shipped"]) if times["shipped"] else None
-        gemm = results["gemm_gflops"].get("djl") or results["gemm_gflops"].get("numpy")
-        peak = max(v for v in results["gemm_gflops"].values() if v) if results["gemm_gflops"] else None
-        results["models"][key] = {
-            "ours_epoch_s": ours,
-            "pytorch_epoch_s": tuned,
-            "pytorch_as_shipped_epoch_s": shipped,
-            "ratio": ours / tuned,
-            "gflop_per_epoch": round(gflop, 2),
-            "fraction_of_gemm_peak": (gflop / ours) / peak if peak else None,
-            "samples_per_s": samples / ours,
-            "peak_rss_mb": kernel.peak_rss_mb(),
-            "pytorch_peak_rss_mb": twins["tuned"].ask("rss")["peak_rss_mb"],
-        }
-        results["detail"][key] = {side: spread(v) for side, v in times.items() if v}
-        results["detail"][key]["pytorch_threads"] = twins["tuned"].threads
-        results["detail"][key]["gemm_used_for_fraction"] = peak
+                summarise(key, times, gflop, samples, kernel, twins, results)
+                save()
     finally:
         for twin in twins.values():
             if twin:
@@ -424,6 +452,8 @@ def main():
     parser.add_argument("--skip-shipped", action="store_true", help="do not run PyTorch as shipped")
     parser.add_argument("--java-options", default="",
                         help="JVM options for our side (JAVA_TOOL_OPTIONS), e.g. -Dai.djl.pytorch.num_threads=2")
+    parser.add_argument("--notebook", action="append", default=[], metavar="MODEL=PATH",
+                        help="read a model's notebook from PATH instead of notebooks/ (e.g. a branch's copy)")
     parser.add_argument("--out", default=str(ROOT / "build" / "bench" / "results.json"))
     args = parser.parse_args()
     for key in args.models.split(","):
@@ -432,6 +462,11 @@ def main():
     if args.epochs < 1 or args.warmup < 0:
         parser.error("--epochs must be at least 1 and --warmup at least 0")
 
+    for override in args.notebook:
+        key, _, path = override.partition("=")
+        if key not in MODELS or not path:
+            parser.error(f"--notebook takes MODEL=PATH with MODEL one of {', '.join(MODELS)}")
+        NOTEBOOK_PATHS[MODELS[key]["notebook"]] = Path(path).resolve()
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     scratch = out.parent / "scratch"
@@ -447,17 +482,23 @@ def main():
                           "warmup": args.warmup, "java_options": args.java_options,
                           "train_limit": args.train_limit,
                           "command": " ".join(sys.argv)}}
-    measure_gemm_and_pca(args, env_extra, results)
-    for key in args.models.split(","):
-        measure_model(key, args, env_extra, results)
-    if not args.skip_kernel:
-        measure_kernel(args, env_extra, results)
     site = ROOT / "build" / "site" / "results.json"
     if site.exists():
         results["main_job_s"] = json.loads(site.read_text()).get("total_seconds")
         results["detail"]["main_job_from"] = str(site.relative_to(ROOT))
-    results["detail"]["load_end"] = [round(x, 2) for x in load_average()]
-    out.write_text(json.dumps(results, indent=2) + "\n")
+
+    def save():                         # after every part, so a long run interrupted keeps what it measured
+        results["detail"]["load_end"] = [round(x, 2) for x in load_average()]
+        out.write_text(json.dumps(results, indent=2) + "\n")
+
+    measure_gemm_and_pca(args, env_extra, results)
+    save()
+    if not args.skip_kernel:
+        measure_kernel(args, env_extra, results)
+        save()
+    for key in args.models.split(","):
+        measure_model(key, args, env_extra, results, save)
+        save()
     print_table(results)
     print(f"\nwrote {out}")
 
