@@ -7,8 +7,9 @@ Variants (each an epoch of notebook 02's model through Fit, as bench/bench.py ru
 - default: the notebook's loss, DJL's default threads;
 - softplus-loss: the same model with the loss written as softplus(l) - l*x (4 engine ops instead of
   10; the same function, see docs/benchmarks.md);
-- threads-N: a second kernel started with -Dai.djl.pytorch.num_threads=N
-  (and -Dai.djl.pytorch.num_interop_threads=1);
+- further kernels, one per --variant NAME VARIABLE VALUE (an environment variable of that kernel),
+  by default threads-1: JAVA_TOOL_OPTIONS=-Dai.djl.pytorch.num_threads=1
+  -Dai.djl.pytorch.num_interop_threads=1; e.g. --variant passive OMP_WAIT_POLICY PASSIVE;
 - per-step: forward, loss, backward and optimiser step timed apart in a plain DJL loop on the
   notebook's model (one epoch's steps), to see which part dominates.
 Prints one line per round and medians; writes build/bench/where_time_goes.json.
@@ -69,8 +70,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--train-limit", type=int, default=10000)
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=1, help="the threads-N variant's intra-op threads")
-    parser.add_argument("--skip-threads", action="store_true")
+    parser.add_argument("--variant", nargs=3, action="append", metavar=("NAME", "VARIABLE", "VALUE"),
+                        help="another kernel with one more environment variable (repeatable)")
+    parser.add_argument("--skip-per-step", action="store_true")
+    parser.add_argument("--out", default="where_time_goes.json", help="file name under build/bench/")
     args = parser.parse_args()
     scratch = bench.ROOT / "build" / "bench" / "scratch"
     env = {"AELAB_TRAIN_LIMIT": str(args.train_limit), "AELAB_CHECKPOINT_DIR": str(scratch / "checkpoints"),
@@ -85,22 +88,23 @@ def main():
         kernels["default"].run(f"Fit benchFit = {expression};")
         kernels["default"].run(SOFTPLUS_LOSS)
         kernels["default"].run(f"Fit benchSoftplusFit = {expression.replace(f'.loss({loss_name})', '.loss(benchSoftplusLoss)')};")
-        if not args.skip_threads:
-            threads_env = dict(env, JAVA_TOOL_OPTIONS=f"-Dai.djl.pytorch.num_threads={args.threads} "
-                                                      "-Dai.djl.pytorch.num_interop_threads=1")
-            kernels["threads"] = bench.Kernel(threads_env)
-            bench.run_notebook_until(kernels["threads"], "02-autoencoder.ipynb", "Fit.model(", False)
-            kernels["threads"].run(f"Fit benchFit = {expression};")
+        variants = args.variant or [("threads-1", "JAVA_TOOL_OPTIONS",
+                                     "-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1")]
+        for name, variable, value in variants:
+            kernels[name] = bench.Kernel(dict(env, **{variable: value}))
+            bench.run_notebook_until(kernels[name], "02-autoencoder.ipynb", "Fit.model(", False)
+            kernels[name].run(f"Fit benchFit = {expression};")
         twin = bench.Twin("ae", True, ["--train-limit", str(args.train_limit)])
         for round_ in range(1 + args.epochs):
             seconds = {"default": epoch(kernels["default"], "benchFit"),
                        "softplus-loss": epoch(kernels["default"], "benchSoftplusFit")}
-            if "threads" in kernels:
-                seconds[f"threads-{args.threads}"] = epoch(kernels["threads"], "benchFit")
+            for name, _, _ in variants:
+                seconds[name] = epoch(kernels[name], "benchFit")
             seconds["pytorch-tuned"] = twin.ask("train")["train_s"]
-            parts = kernels["default"].run(PER_STEP.replace("LOSS", loss_name))
-            seconds.update(zip(("part-forward", "part-loss", "part-backward", "part-step"),
-                               map(float, parts.split(","))))
+            if not args.skip_per_step:
+                parts = kernels["default"].run(PER_STEP.replace("LOSS", loss_name))
+                seconds.update(zip(("part-forward", "part-loss", "part-backward", "part-step"),
+                                   map(float, parts.split(","))))
             bench.log(("warm-up " if round_ == 0 else f"round {round_}: ")
                       + ", ".join(f"{k} {v:.2f}" for k, v in seconds.items()))
             if round_:
@@ -113,8 +117,9 @@ def main():
             kernel.close()
     summary = {k: bench.spread(v) for k, v in times.items()}
     summary["train_limit"] = args.train_limit
+    summary["variants"] = variants
     summary["load"] = list(bench.load_average())
-    out = bench.ROOT / "build" / "bench" / "where_time_goes.json"
+    out = bench.ROOT / "build" / "bench" / args.out
     out.write_text(json.dumps(summary, indent=2) + "\n")
     for k, v in times.items():
         print(f"{k:<16} median {statistics.median(v):7.2f} s  (min {min(v):.2f}, max {max(v):.2f})")
