@@ -452,6 +452,8 @@ def main():
     parser.add_argument("--skip-shipped", action="store_true", help="do not run PyTorch as shipped")
     parser.add_argument("--java-options", default="",
                         help="JVM options for our side (JAVA_TOOL_OPTIONS), e.g. -Dai.djl.pytorch.num_threads=2")
+    parser.add_argument("--kernel-env", action="append", default=[], metavar="VARIABLE=VALUE",
+                        help="an environment variable for our side's kernels, e.g. OMP_WAIT_POLICY=PASSIVE")
     parser.add_argument("--notebook", action="append", default=[], metavar="MODEL=PATH",
                         help="read a model's notebook from PATH instead of notebooks/ (e.g. a branch's copy)")
     parser.add_argument("--out", default=str(ROOT / "build" / "bench" / "results.json"))
@@ -476,10 +478,15 @@ def main():
         env_extra["AELAB_TRAIN_LIMIT"] = str(args.train_limit)
     if args.java_options:
         env_extra["JAVA_TOOL_OPTIONS"] = args.java_options
+    for setting in args.kernel_env:
+        variable, equals, value = setting.partition("=")
+        if not equals or not variable:
+            parser.error(f"--kernel-env takes VARIABLE=VALUE, not {setting!r}")
+        env_extra[variable] = value
     results = {"machine": machine(), "gemm_gflops": {}, "models": {}, "pca": None, "kernel": None,
                "main_job_s": None,
                "detail": {"load_start": [round(x, 2) for x in load_average()], "epochs": args.epochs,
-                          "warmup": args.warmup, "java_options": args.java_options,
+                          "warmup": args.warmup, "java_options": args.java_options, "kernel_env": args.kernel_env,
                           "train_limit": args.train_limit,
                           "command": " ".join(sys.argv)}}
     site = ROOT / "build" / "site" / "results.json"
