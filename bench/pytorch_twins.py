@@ -1,0 +1,454 @@
+#!/usr/bin/python3
+"""PyTorch twins of the models in notebooks 02-05, for the reference numbers and the benchmark.
+
+Each twin trains in PyTorch the same model as its notebook: the same layers, PyTorch's default
+initialisation (which the notebooks set explicitly), the same Fashion-MNIST files, the same loss,
+Adam with learning rate 1e-3 and batches of 512 reshuffled every epoch. It prints the notebook's
+metrics on the 10,000 test images after every epoch, and a summary of the epochs the notebooks
+quote (1, 10, 20, 50, 100).
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 \\
+        /usr/bin/python3 bench/pytorch_twins.py ae --epochs 100
+
+Models: ae (02), denoising and dropout (03), vae (04), aae (05). Data: the directory named by
+AELAB_FASHION_MNIST_DIR, else /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist),
+holding the four IDX files, gzip-compressed or raw: the same lookup as the helper jar, without its
+download. `--serve` turns the script into the PyTorch side of bench/bench.py: it builds the model,
+then trains one epoch per "train" line read on stdin and answers with a JSON line.
+
+Two traps (issue 13): with the reference BLAS (python3-torch without libopenblas0-pthread) an AE
+epoch takes 40 s instead of 2; Debian's OpenBLAS with OPENBLAS_CORETYPE set, or with several BLAS
+threads competing with PyTorch's own, is several times slower. Run it as the command above shows.
+"""
+
+import argparse
+import gzip
+import json
+import math
+import os
+import struct
+import sys
+import time
+from pathlib import Path
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+FILES = {
+    "train": ("train-images-idx3-ubyte", 60000),
+    "test": ("t10k-images-idx3-ubyte", 10000),
+}
+QUOTED_EPOCHS = (1, 10, 20, 50, 100)
+
+
+# ---------------------------------------------------------------- data
+
+def data_dir():
+    """AELAB_FASHION_MNIST_DIR, else Debian's package directory (the helper jar's order)."""
+    configured = os.environ.get("AELAB_FASHION_MNIST_DIR")
+    if configured:
+        path = Path(configured)
+        if not path.is_dir():
+            sys.exit(f"AELAB_FASHION_MNIST_DIR={configured} is not a directory; point it at the "
+                     "directory holding the four Fashion-MNIST IDX files (or unset it).")
+        return path
+    if DEBIAN_DIR.is_dir():
+        return DEBIAN_DIR
+    sys.exit("No Fashion-MNIST files: install the Debian package dataset-fashion-mnist, or set "
+             "AELAB_FASHION_MNIST_DIR to a directory holding the four IDX files.")
+
+
+def read_images(directory, split):
+    """The split's images as a float32 tensor (n, 784) with pixels in [0, 1]."""
+    name, count = FILES[split]
+    for candidate in (directory / (name + ".gz"), directory / name):
+        if candidate.is_file():
+            opener = gzip.open if candidate.suffix == ".gz" else open
+            try:
+                with opener(candidate, "rb") as f:
+                    raw = f.read()
+            except (OSError, EOFError) as e:
+                sys.exit(f"{candidate} cannot be read ({e}); the file is corrupt or truncated: "
+                         "reinstall dataset-fashion-mnist or replace the file.")
+            break
+    else:
+        sys.exit(f"{directory} has no {name}.gz (or {name}); it must hold the four Fashion-MNIST IDX files.")
+    if len(raw) < 16:
+        sys.exit(f"{candidate} is truncated ({len(raw)} bytes).")
+    magic, n, rows, cols = struct.unpack(">IIII", raw[:16])
+    if magic != 2051 or rows != 28 or cols != 28 or n != count:
+        sys.exit(f"{candidate} is not the Fashion-MNIST {split} image file "
+                 f"(magic {magic}, {n}x{rows}x{cols}; expected 2051, {count}x28x28).")
+    if len(raw) != 16 + n * 784:
+        sys.exit(f"{candidate} is truncated or too long: {len(raw)} bytes, expected {16 + n * 784}.")
+    pixels = torch.frombuffer(bytearray(raw[16:]), dtype=torch.uint8)
+    return pixels.view(n, 784).to(torch.float32).div_(255.0)
+
+
+# ---------------------------------------------------------------- models (as in the notebooks)
+
+def encoder(code_size, dropout=0.0):
+    """784-256-128-code, ReLU; notebook 03's dropout AE adds dropout after each hidden ReLU."""
+    layers = [nn.Linear(784, 256), nn.ReLU()]
+    layers += [nn.Dropout(dropout)] if dropout else []
+    layers += [nn.Linear(256, 128), nn.ReLU()]
+    layers += [nn.Dropout(dropout)] if dropout else []
+    layers += [nn.Linear(128, code_size)]
+    return nn.Sequential(*layers)
+
+
+def decoder(code_size, dropout=0.0):
+    """code-128-256-784, ReLU, logits out."""
+    layers = [nn.Linear(code_size, 128), nn.ReLU()]
+    layers += [nn.Dropout(dropout)] if dropout else []
+    layers += [nn.Linear(128, 256), nn.ReLU()]
+    layers += [nn.Dropout(dropout)] if dropout else []
+    layers += [nn.Linear(256, 784)]
+    return nn.Sequential(*layers)
+
+
+class VAE(nn.Module):
+    """Notebook 04 (chapter 12.5): fc1 784-128 ReLU, fc2/fc3 128-20 (mu, log var), fc4 20-128 ReLU, fc5 128-784."""
+
+    def __init__(self, code_size=20, hidden=128):
+        super().__init__()
+        self.fc1 = nn.Linear(784, hidden)
+        self.fc2 = nn.Linear(hidden, code_size)
+        self.fc3 = nn.Linear(hidden, code_size)
+        self.fc4 = nn.Linear(code_size, hidden)
+        self.fc5 = nn.Linear(hidden, 784)
+
+    def encode(self, x):
+        h = F.relu(self.fc1(x))
+        return self.fc2(h), self.fc3(h)
+
+    def decode(self, z):
+        return self.fc5(F.relu(self.fc4(z)))
+
+    def forward(self, x, generator=None):
+        mu, log_var = self.encode(x)
+        eps = torch.randn(mu.shape, generator=generator)            # reparameterization
+        z = mu + torch.exp(0.5 * log_var) * eps
+        return self.decode(z), mu, log_var
+
+
+def discriminator(code_size):
+    """Notebook 05's D on codes: code-128-128-1, ReLU, one logit."""
+    return nn.Sequential(nn.Linear(code_size, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(),
+                         nn.Linear(128, 1))
+
+
+# ---------------------------------------------------------------- losses and metrics
+
+def sigmoid_cross_entropy(logits, pixels):
+    """Notebook 02's loss: mean over pixels and batch of the binary cross-entropy, from logits."""
+    return F.binary_cross_entropy_with_logits(logits, pixels)
+
+
+def vae_terms(logits, mu, log_var, pixels):
+    """Per image: summed sigmoid cross-entropy + closed-form KL; both averaged over the batch."""
+    reconstruction = F.binary_cross_entropy_with_logits(logits, pixels, reduction="sum") / len(pixels)
+    kl = -0.5 * torch.sum(1 + log_var - mu.pow(2) - log_var.exp()) / len(pixels)
+    return reconstruction + kl, reconstruction, kl
+
+
+def sse_per_image(reconstruction, pixels):
+    """Per-image sums in float32 (784 terms), their total in float64, as the helper jar's Metrics."""
+    per_image = ((reconstruction - pixels) ** 2).sum(dim=1)
+    return float(per_image.double().sum() / len(pixels))
+
+
+def bce_per_pixel_from_logits(logits, pixels):
+    per_image = F.binary_cross_entropy_with_logits(logits, pixels, reduction="none").sum(dim=1)
+    return float(per_image.double().sum() / pixels.numel())
+
+
+def in_batches(function, images, size=1024):
+    with torch.no_grad():
+        return torch.cat([function(images[i:i + size]) for i in range(0, len(images), size)])
+
+
+# ---------------------------------------------------------------- twins
+
+class Twin:
+    """One model, its optimiser(s), one training epoch and its test metrics."""
+
+    def __init__(self, args, train, test):
+        self.args = args
+        self.train = train
+        self.test = test
+        self.shuffle = torch.Generator().manual_seed(args.seed)
+
+    def epoch(self):
+        """One pass over the training set; returns {term: sample-weighted mean}."""
+        self.model.train()
+        order = torch.randperm(len(self.train), generator=self.shuffle)
+        sums, seen = {}, 0
+        for start in range(0, len(order), self.args.batch_size):
+            index = order[start:start + self.args.batch_size]
+            x = self.train[index]
+            terms = self.step(x)
+            for name, value in terms.items():
+                sums[name] = sums.get(name, 0.0) + value.detach() * len(x)
+            seen += len(x)
+        return {name: float(value) / seen for name, value in sums.items()}
+
+
+class AutoencoderTwin(Twin):
+    """02 (plain), 03 (denoising: noise on the input; dropout: dropout layers)."""
+
+    def __init__(self, args, train, test, noise=0.0, dropout=0.0):
+        super().__init__(args, train, test)
+        torch.manual_seed(args.seed)
+        self.noise = noise
+        self.model = nn.Sequential(encoder(args.code_size, dropout), decoder(args.code_size, dropout))
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=args.lr)
+        # One noisy test set, drawn once with its own seed and kept for every measurement (03).
+        noise_draw = torch.Generator().manual_seed(args.seed + 1)
+        self.noisy_test = test + args.noise * torch.randn(test.shape, generator=noise_draw)
+
+    def step(self, x):
+        inputs = x + self.noise * torch.randn_like(x) if self.noise else x   # fresh noise per batch
+        loss = sigmoid_cross_entropy(self.model(inputs), x)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        return {"loss": loss}
+
+    def evaluate(self, full=True):
+        self.model.eval()
+        # Fit evaluates the loss on the transformed test input, as it trains.
+        inputs = self.test + self.noise * torch.randn_like(self.test) if self.noise else self.test
+        loss_logits = in_batches(self.model, inputs)
+        terms = {"test loss": float(sigmoid_cross_entropy(loss_logits, self.test))}
+        if full:
+            logits = in_batches(self.model, self.test) if self.noise else loss_logits
+            noisy_logits = in_batches(self.model, self.noisy_test)
+            terms.update({"SSE/img": sse_per_image(torch.sigmoid(logits), self.test),
+                          "SSE/img noisy input": sse_per_image(torch.sigmoid(noisy_logits), self.test),
+                          "BCE/pixel": bce_per_pixel_from_logits(logits, self.test)})
+        return terms
+
+    def header(self):
+        return f"noisy test input itself: SSE/img {sse_per_image(self.noisy_test, self.test):.2f}"
+
+
+class VaeTwin(Twin):
+    def __init__(self, args, train, test):
+        super().__init__(args, train, test)
+        torch.manual_seed(args.seed)
+        self.model = VAE(args.code_size)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=args.lr)
+        self.test_noise = torch.Generator().manual_seed(args.seed + 1)
+
+    def step(self, x):
+        total, reconstruction, kl = vae_terms(*self.model(x), x)
+        self.optimizer.zero_grad(set_to_none=True)
+        total.backward()
+        self.optimizer.step()
+        return {"total": total, "reconstruction": reconstruction, "kl": kl}
+
+    def evaluate(self, full=True):
+        """-ELBO with one sampled z per test image; SSE/img decoded from mu."""
+        self.model.eval()
+        sums = torch.zeros(3, dtype=torch.float64)
+        with torch.no_grad():
+            for i in range(0, len(self.test), 1024):
+                x = self.test[i:i + 1024]
+                terms = vae_terms(*self.model(x, self.test_noise), x)
+                sums += torch.tensor([float(t) * len(x) for t in terms], dtype=torch.float64)
+            if full:
+                means = in_batches(lambda x: torch.sigmoid(self.model.decode(self.model.encode(x)[0])), self.test)
+        total, reconstruction, kl = (sums / len(self.test)).tolist()
+        terms = {"-ELBO": total, "reconstruction": reconstruction, "KL": kl}
+        if full:
+            terms["SSE/img (mu)"] = sse_per_image(means, self.test)
+        return terms
+
+    def header(self):
+        return ""
+
+
+class AaeTwin(Twin):
+    """Three steps per batch: reconstruction (encoder+decoder), discriminator, regularisation (encoder)."""
+
+    def __init__(self, args, train, test):
+        super().__init__(args, train, test)
+        torch.manual_seed(args.seed)
+        self.encoder = encoder(args.code_size)
+        self.decoder = decoder(args.code_size)
+        self.discriminator = discriminator(args.code_size)
+        self.model = nn.ModuleList([self.encoder, self.decoder, self.discriminator])
+        autoencoder = list(self.encoder.parameters()) + list(self.decoder.parameters())
+        self.reconstruction_opt = torch.optim.Adam(autoencoder, lr=args.lr)
+        self.discriminator_opt = torch.optim.Adam(self.discriminator.parameters(), lr=args.aae_adversarial_lr)
+        self.generator_opt = torch.optim.Adam(self.encoder.parameters(), lr=args.aae_adversarial_lr)
+        self.test_prior = torch.Generator().manual_seed(args.seed + 1)
+
+    def step(self, x):
+        reconstruction = sigmoid_cross_entropy(self.decoder(self.encoder(x)), x)
+        self.reconstruction_opt.zero_grad(set_to_none=True)
+        reconstruction.backward()
+        self.reconstruction_opt.step()
+
+        codes = self.encoder(x).detach()
+        prior = torch.randn_like(codes)
+        real, fake = self.discriminator(prior), self.discriminator(codes)
+        d_loss = (F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
+                  + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake))) / 2
+        self.discriminator_opt.zero_grad(set_to_none=True)
+        d_loss.backward()
+        self.discriminator_opt.step()
+
+        fooled = self.discriminator(self.encoder(x))
+        g_loss = F.binary_cross_entropy_with_logits(fooled, torch.ones_like(fooled))
+        self.generator_opt.zero_grad(set_to_none=True)
+        g_loss.backward()
+        self.generator_opt.step()
+        return {"reconstruction": reconstruction, "discriminator": d_loss, "generator": g_loss}
+
+    def evaluate(self, full=True):
+        self.model.eval()
+        with torch.no_grad():
+            codes = in_batches(self.encoder, self.test)
+            logits = self.decoder(codes)
+            prior = torch.randn(codes.shape, generator=self.test_prior)
+            correct = (self.discriminator(prior) > 0).sum() + (self.discriminator(codes) <= 0).sum()
+        return {"SSE/img": sse_per_image(torch.sigmoid(logits), self.test),
+                "BCE/pixel": bce_per_pixel_from_logits(logits, self.test),
+                "D accuracy": float(correct) / (2 * len(codes))}
+
+    def header(self):
+        return ""
+
+
+def make_twin(args, train, test):
+    if args.model == "ae":
+        return AutoencoderTwin(args, train, test)
+    if args.model == "denoising":
+        return AutoencoderTwin(args, train, test, noise=args.noise)
+    if args.model == "dropout":
+        return AutoencoderTwin(args, train, test, dropout=args.dropout)
+    if args.model == "vae":
+        return VaeTwin(args, train, test)
+    return AaeTwin(args, train, test)
+
+
+# ---------------------------------------------------------------- running
+
+def peak_rss_mb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def load(args):
+    directory = data_dir()
+    train = read_images(directory, "train")
+    if args.train_limit < len(train):
+        order = torch.randperm(len(train), generator=torch.Generator().manual_seed(args.seed))
+        train = train[order[:args.train_limit]].contiguous()
+    return train, read_images(directory, "test")
+
+
+def describe_threads():
+    return (f"torch {torch.__version__}, intra-op threads {torch.get_num_threads()}, "
+            f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '(unset)')}, "
+            f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
+
+
+def train_and_report(args):
+    train, test = load(args)
+    twin = make_twin(args, train, test)
+    print(f"# {args.model}: {len(train):,} training images, batch {args.batch_size}, Adam {args.lr}, "
+          f"seed {args.seed}, {args.epochs} epochs; {describe_threads()}", flush=True)
+    if twin.header():
+        print("# " + twin.header(), flush=True)
+    quoted = {}
+    for epoch in range(1, args.epochs + 1):
+        start = time.perf_counter()
+        train_terms = twin.epoch()
+        train_s = time.perf_counter() - start
+        start = time.perf_counter()
+        quoted_epoch = epoch in QUOTED_EPOCHS or epoch == args.epochs
+        test_terms = twin.evaluate(full=quoted_epoch or args.metrics_every_epoch)
+        eval_s = time.perf_counter() - start
+        line = " · ".join([f"epoch {epoch}/{args.epochs}"]
+                          + [f"train {k} {v:.4f}" for k, v in train_terms.items()]
+                          + [f"{k} {v:.4f}" for k, v in test_terms.items()]
+                          + [f"train {train_s:.2f} s", f"eval {eval_s:.2f} s"])
+        print(line, flush=True)
+        if quoted_epoch:
+            quoted[epoch] = test_terms
+    print(f"# summary ({args.model}); peak RSS {peak_rss_mb():.0f} MB")
+    names = list(next(iter(quoted.values())).keys())
+    print("| epoch | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for epoch, terms in quoted.items():
+        print(f"| {epoch} | " + " | ".join(f"{terms[n]:.4g}" for n in names) + " |")
+
+
+def serve(args):
+    """The benchmark's PyTorch side: one epoch per 'train' line; JSON answers on stdout."""
+    train, test = load(args)
+    twin = make_twin(args, train, test)
+    print(json.dumps({"ready": True, "threads": describe_threads()}), flush=True)
+    for line in sys.stdin:
+        command = line.strip()
+        if command == "train":
+            start = time.perf_counter()
+            terms = twin.epoch()
+            answer = {"train_s": time.perf_counter() - start, "terms": terms}
+        elif command == "evaluate":
+            start = time.perf_counter()
+            terms = twin.evaluate()
+            answer = {"eval_s": time.perf_counter() - start, "terms": terms}
+        elif command == "rss":
+            answer = {"peak_rss_mb": peak_rss_mb()}
+        elif command == "quit":
+            return
+        else:
+            answer = {"error": f"unknown command {command!r}; use train, evaluate, rss or quit"}
+        print(json.dumps(answer), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", choices=["ae", "denoising", "dropout", "vae", "aae"],
+                        help="ae: notebook 02; denoising, dropout: 03; vae: 04; aae: 05")
+    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--batch-size", type=int, default=512)
+    parser.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate (AAE: the reconstruction step's)")
+    parser.add_argument("--train-limit", type=int, default=60000, help="training images used (first N of a seeded shuffle)")
+    parser.add_argument("--code-size", type=int, default=20)
+    parser.add_argument("--noise", type=float, default=0.3, help="denoising: Gaussian noise stddev, not clipped")
+    parser.add_argument("--dropout", type=float, default=0.2, help="dropout: rate after every hidden ReLU")
+    parser.add_argument("--aae-adversarial-lr", type=float, default=1e-4,
+                        help="AAE: Adam learning rate of the discriminator and regularisation steps")
+    parser.add_argument("--metrics-every-epoch", action="store_true",
+                        help="all test metrics after every epoch (default: the test loss after every epoch, "
+                             "all metrics after epochs 1, 10, 20, 50, 100 and the last, as the notebooks do)")
+    parser.add_argument("--threads", type=int, help="torch.set_num_threads (default: PyTorch's own choice)")
+    parser.add_argument("--serve", action="store_true", help="benchmark mode: one epoch per 'train' line on stdin")
+    args = parser.parse_args()
+    for name in ("epochs", "batch_size", "train_limit", "code_size"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if not 0 <= args.dropout < 1:
+        parser.error("--dropout must be in [0, 1)")
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.serve:
+        serve(args)
+    else:
+        train_and_report(args)
+
+
+if __name__ == "__main__":
+    main()
