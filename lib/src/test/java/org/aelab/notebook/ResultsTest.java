@@ -145,7 +145,7 @@ class ResultsTest {
 
     @Test
     void savesAReferenceNextToAMetric() throws Exception {
-        System.setProperty("aelab.buildDir", buildDir.toString());
+        System.setProperty("aelab.build_dir", buildDir.toString());
         Path file = Results.forNotebook("02-autoencoder").model("Dense AE")
                 .metric("test_sse_per_image", 7.95)
                 .reference("test_sse_per_image", 7.79, "PyTorch twin")

@@ -16,9 +16,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +24,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.zip.GZIPInputStream;
+
+import org.aelab.data.FashionMnist;
 
 /**
  * Prints the cost of {@link Fit}'s machinery and its memory behaviour on the chapter's
@@ -42,8 +41,8 @@ import java.util.zip.GZIPInputStream;
  * load hits both alike; default 3), epochs of the memory run (default 100), re-runs of a one-epoch
  * fit for the re-run memory check (default 5), rounds of the multi-step comparison (an adversarial
  * autoencoder, three optimisers per batch: a bare loop against {@code Fit.steps}; default 3). Zero
- * skips a part. The data directory is
- * /usr/share/datasets/fashion-mnist unless {@code -Dfashion.mnist.dir=...}.
+ * skips a part. The data come from {@link FashionMnist}, which finds them as the notebooks do
+ * (the setting {@code FASHION_MNIST_DIR}, then the cache, then the Debian package).
  */
 public final class TrainingBenchmark {
 
@@ -58,12 +57,11 @@ public final class TrainingBenchmark {
         int memoryEpochs = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int reruns = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int multiStepRounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-        Path dir = Path.of(System.getProperty("fashion.mnist.dir", "/usr/share/datasets/fashion-mnist"));
         try (NDManager data = NDManager.newBaseManager()) {
-            NDArray train = images(data, dir.resolve("train-images-idx3-ubyte.gz"), 60_000);
-            NDArray test = images(data, dir.resolve("t10k-images-idx3-ubyte.gz"), 10_000);
-            System.out.printf(Locale.ROOT, "Fashion-MNIST from %s: train %s, test %s; %d CPU cores; load average %s%n",
-                    dir, train.getShape(), test.getShape(), Runtime.getRuntime().availableProcessors(), loadAverage());
+            NDArray train = FashionMnist.train().toNDArray(data);
+            NDArray test = FashionMnist.test().toNDArray(data);
+            System.out.printf(Locale.ROOT, "Fashion-MNIST: train %s, test %s; %d CPU cores; load average %s%n",
+                    train.getShape(), test.getShape(), Runtime.getRuntime().availableProcessors(), loadAverage());
 
             List<Double> bare = new ArrayList<>();
             List<Double> bareTrainOnly = new ArrayList<>();
@@ -253,31 +251,6 @@ public final class TrainingBenchmark {
                 seconds.add((System.nanoTime() - start) / 1e9);
                 trainSeconds.add((trained - start) / 1e9);
             }
-        }
-    }
-
-    /** A minimal IDX reader for the benchmark only (the notebooks use org.aelab.data). */
-    private static NDArray images(NDManager manager, Path file, int expected) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("Missing " + file + ": install the Debian package dataset-fashion-mnist or pass"
-                    + " -Dfashion.mnist.dir=DIR");
-        }
-        try (InputStream raw = Files.newInputStream(file);
-                DataInputStream in = new DataInputStream(new GZIPInputStream(raw, 1 << 16))) {
-            int magic = in.readInt();
-            int count = in.readInt();
-            int rows = in.readInt();
-            int cols = in.readInt();
-            if (magic != 0x803 || count != expected || rows != 28 || cols != 28) {
-                throw new IOException(file + " is not a " + expected + "-image IDX file (magic " + magic + ")");
-            }
-            byte[] bytes = new byte[count * rows * cols];
-            in.readFully(bytes);
-            float[] pixels = new float[bytes.length];
-            for (int i = 0; i < bytes.length; i++) {
-                pixels[i] = (bytes[i] & 0xff) / 255f;
-            }
-            return manager.create(pixels, new Shape(count, rows * cols));
         }
     }
 
