@@ -350,7 +350,9 @@ def java_version(java):
 
 def versions(spec):
     found = {}
-    java = spec["argv"][0] if spec["argv"] else shutil.which("java")
+    # The kernelspec may start Java through a launcher (environment/kernel/cds-launch.sh): take the
+    # first argument that is a java executable.
+    java = next((arg for arg in spec["argv"] if Path(arg).name == "java"), None) or shutil.which("java")
     found["JDK"] = java_version(java) if java else None
     jars = []
     patterns = spec["classpath"].split(os.pathsep) if spec["classpath"] else []
