@@ -48,6 +48,7 @@ METRIC_LABELS = {"test_sse_per_image": "SSE/img", "test_bce_per_pixel": "BCE/pix
                  "test_neg_elbo": "−ELBO", "explained_variance": "explained variance"}
 # A model that reports this metric is charted with the -ELBO models; all others with the reconstruction models.
 ELBO_METRIC = "test_neg_elbo"
+KL_SERIES = "test kl"
 # Which series draws a reconstruction model's curve when it recorded several.
 PREFERRED_SERIES = ["test loss", "test reconstruction", "test total"]
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
@@ -163,7 +164,9 @@ def charts(notebooks, colours):
             tests = {k: v for k, v in series.items() if k.lower().startswith("test")}
             if not tests:
                 continue
-            if ELBO_METRIC in result.get("metrics", {}):
+            # A VAE is measured in nats per image: by its -ELBO metric or, where a notebook saved only
+            # its SSE (05's 2-d VAE), by the KL term among its series.
+            if ELBO_METRIC in result.get("metrics", {}) or KL_SERIES in tests:
                 for index, (name, values) in enumerate(tests.items()):
                     elbo.append(trace(f"{model} · {strip_test(name)}", values, colours[model],
                                       ["solid", "dash", "dot", "dashdot"][index % 4]))
