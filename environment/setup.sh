@@ -10,7 +10,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # extension (Debian recommends it with the Notebook); without it every page load is a 404.
 # openjdk-17-source: the kernel's Shift-Tab documentation of JDK classes. python3-jupyter-kernel-test:
 # Jupyter's kernel conformance suite, run by the kernel's tests. python3-jinja2: the front page template.
-APT_PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook
+# gcc: builds the kernel's one-function oneMKL shim (environment/kernel/native/mkl_any_vendor.c).
+APT_PACKAGES=(gcc dataset-fashion-mnist jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook
               jupyter-nbextension-jupyter-js-widgets python3-jinja2 openjdk-17-source python3-jupyter-kernel-test
               libjs-mathjax libjs-requirejs chromium fonts-dejavu-core fontconfig)
 

@@ -17,6 +17,9 @@
 #                   makes every kernel start faster). The kernel starts through cds-launch.sh, which
 #                   uses the archive only for the jar it was recorded from and, after a rebuild,
 #                   records a new one in the background, so rebuilding needs no reinstall
+#   --no-mkl-shim   do not preload native/mkl_any_vendor.c (built here with cc) into the kernel; it
+#                   lets oneMKL use AVX-512 on non-Intel CPUs, about twice the speed of its matrix
+#                   products on an AMD CPU with AVX-512 (see the file)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,6 +31,7 @@ heap="${AELAB_KERNEL_HEAP:-6g}"
 java_cmd=""
 name="aelab-java"
 cds=yes
+mkl_shim=yes
 
 die() { echo "install-kernel.sh: $*" >&2; exit 1; }
 
@@ -40,7 +44,8 @@ while [ $# -gt 0 ]; do
     --java) [ $# -ge 2 ] || die "--java needs the path of a java launcher"; java_cmd="$2"; shift 2 ;;
     --name) [ $# -ge 2 ] || die "--name needs a kernelspec name"; name="$2"; shift 2 ;;
     --no-cds) cds=no; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-mkl-shim) mkl_shim=no; shift ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -114,12 +119,27 @@ if [ "$cds" = yes ]; then
   fi
 fi
 
+# oneMKL's vendor check, answered by what the CPU can do (native/mkl_any_vendor.c). It only matters
+# where oneMKL runs, x86-64; without a C compiler the kernel works, with slower matrix products.
+shim=""
+if [ "$mkl_shim" = yes ] && [ "$(uname -m)" = x86_64 ]; then
+  shim_dir="$root/environment/kernel/target/native"
+  if ! command -v cc >/dev/null; then
+    echo "install-kernel.sh: warning: no C compiler (apt-get install gcc), so oneMKL keeps its AVX2 code on" \
+         "non-Intel CPUs: training works, slower where the CPU has AVX-512" >&2
+  elif mkdir -p "$shim_dir" && cc -shared -fPIC -nostdlib -O2 -o "$shim_dir/libmkl_any_vendor.so" "$here/native/mkl_any_vendor.c"; then
+    shim="$shim_dir/libmkl_any_vendor.so"
+  else
+    die "could not build $here/native/mkl_any_vendor.c with cc (or pass --no-mkl-shim)"
+  fi
+fi
+
 spec_dir="$(mktemp -d)"
 trap 'rm -rf "$spec_dir"' EXIT
 LAUNCHER="$(printf '%s\n' "${launcher[@]}")" JAVA_CMD="$java_cmd" JVM_OPTS="$(printf '%s\n' "${jvm_opts[@]}")" \
 KERNEL_JAR="$kernel_jar" DOC_SOURCES="$doc_sources" \
 DISPLAY_NAME="Java $java_major (aelab)" \
-CLASSPATH_GLOBS="$classpath_globs" STARTUP_GLOBS="$startup_globs" \
+CLASSPATH_GLOBS="$classpath_globs" STARTUP_GLOBS="$startup_globs" MKL_SHIM="$shim" \
   /usr/bin/env python3 - "$spec_dir/kernel.json" <<'PY'
 import json, os, sys
 launcher = [a for a in os.environ["LAUNCHER"].split("\n") if a]
@@ -138,9 +158,18 @@ spec = {
         # busy 2-core machine spinning made training epochs 5-10x slower (docs/benchmarks.md).
         # OMP_WAIT_POLICY=ACTIVE in the installer's environment restores spinning.
         "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE"),
+        # glibc otherwise maps every block over 128 KiB afresh and hands it back on free: PyTorch's
+        # activations and gradients (0.1-1.6 MB each, thousands per epoch) then cost a page fault per
+        # 4 KiB on every step. Serving them from the heap, and keeping up to 256 MiB of it after
+        # frees, halved an epoch of notebook 02 (docs/benchmarks.md). 32 MiB is glibc's largest
+        # allowed threshold; larger arrays (the data sets) are still mapped on their own.
+        "MALLOC_MMAP_THRESHOLD_": "33554432",
+        "MALLOC_TRIM_THRESHOLD_": "268435456",
     },
     "metadata": {"debugger": False},
 }
+if os.environ["MKL_SHIM"]:
+    spec["env"]["LD_PRELOAD"] = os.environ["MKL_SHIM"]
 with open(sys.argv[1], "w") as f:
     json.dump(spec, f, indent=2)
     f.write("\n")

@@ -93,6 +93,12 @@ class KernelSessionIT {
         step("djl", execute("try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {\n"
                 + "    System.out.println(m.create(new float[] {1, 2, 3}).sum().getFloat());\n"
                 + "}\nai.djl.engine.Engine.getInstance().getEngineName()"));
+        step("engineTuning", execute("try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {\n"
+                + "    var a = m.arange(12f).reshape(3, 4);\n"
+                + "    System.out.println(java.util.Arrays.toString(a.matMul(a.transpose()).toFloatArray()));\n"
+                + "}\n"
+                + "java.nio.file.Files.readString(java.nio.file.Path.of(\"/proc/self/maps\")).contains(\"libmkl_any_vendor.so\")"
+                + " + \" \" + System.getenv(\"MALLOC_MMAP_THRESHOLD_\")"));
         step("load", execute("%load " + scripts.resolve("helpers.jsh") + "\nloadedValue()"));
         step("classpath", execute("%classpath " + classes + "\ndemo.Greeter.greet()"));
         step("libraryLoop", executeThenInterrupt("org.aelab.fixture.Busy.spin()", 1.0));
@@ -178,6 +184,17 @@ class KernelSessionIT {
 
     private void check(String name, Consumer<JsonObject> assertion) {
         assertion.accept(result(name));
+    }
+
+    /** The kernelspec's engine settings reach the kernel, and matrix products through oneMKL with the shim are right. */
+    @Test
+    void kernelLoadsTheOneMklShimAndTheAllocatorSettings() {
+        check("engineTuning", r -> {
+            assertOk(r);
+            assertEquals("[14.0, 38.0, 62.0, 38.0, 126.0, 214.0, 62.0, 214.0, 366.0]", stream(r, "stdout").strip());
+            boolean x86 = "amd64".equals(System.getProperty("os.arch")) || "x86_64".equals(System.getProperty("os.arch"));
+            assertEquals(x86 + " 33554432", plain(r), describe(r));
+        });
     }
 
     @Test
