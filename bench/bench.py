@@ -5,7 +5,9 @@ Run it through bench/bench.sh (which does the set-up first); options: bench/benc
 It prints a table and writes build/bench/results.json (schema in docs/benchmarks.md).
 
 What it measures, and how:
-- GEMM rate: fp32 2048x2048 matrix products through DJL (in the kernel) and numpy, interleaved.
+- GEMM rate: fp32 2048x2048 matrix products through DJL (in the kernel) and numpy, as shipped and
+  tuned (OpenBLAS free to pick its kernels for this CPU, 2 threads), interleaved, each after a warm-up
+  of as many products; the fraction of peak divides by the best of the three.
 - Epochs: the models come from the notebooks themselves. The bench starts the aelab-java kernel,
   executes the notebook's code cells up to its training cell, and reads that cell's Fit call (model,
   data, loss, optimiser, batch) to build one Fit of one epoch on the same objects, which it runs
@@ -81,6 +83,15 @@ class Kernel:
         env = dict(os.environ)
         env.update(env_extra)
         self.manager = KernelManager(kernel_name=name)
+        # The kernelspec's own env (OMP_WAIT_POLICY, LD_PRELOAD, MALLOC_*) would win over the launch
+        # environment; a variant names exactly what it changes, so it wins here. An empty value removes.
+        spec_env = self.manager.kernel_spec.env
+        for variable, value in env_extra.items():
+            if value:
+                spec_env[variable] = value
+            else:
+                spec_env.pop(variable, None)
+                env.pop(variable, None)
         start = time.perf_counter()
         self.manager.start_kernel(env=env)
         self.client = self.manager.client()
@@ -236,7 +247,7 @@ class Twin:
 DJL_GEMM = """
 NDArray gemmA = gemmManager.randomUniform(0f, 1f, new Shape({n}, {n}));
 NDArray gemmB = gemmManager.randomUniform(0f, 1f, new Shape({n}, {n}));
-gemmA.matMul(gemmB).close();                                   // warm-up
+for (int i = 0; i < {reps}; i++) gemmA.matMul(gemmB).close();  // warm-up: the allocator's heap grows once
 long gemmStart = System.nanoTime();
 for (int i = 0; i < {reps}; i++) gemmA.matMul(gemmB).close();
 double gemmGflops = 2.0 * {n} * {n} * {n} * {reps} / ((System.nanoTime() - gemmStart) / 1e9) / 1e9;
@@ -245,16 +256,33 @@ String.valueOf(gemmGflops)
 """
 
 
-def numpy_gemm(reps):
-    import numpy as np
-    rng = np.random.default_rng(0)
-    a = rng.random((GEMM_N, GEMM_N), dtype=np.float32)
-    b = rng.random((GEMM_N, GEMM_N), dtype=np.float32)
+NUMPY_GEMM = """
+import sys, time
+import numpy as np
+n, reps = int(sys.argv[1]), int(sys.argv[2])
+rng = np.random.default_rng(0)
+a = rng.random((n, n), dtype=np.float32)
+b = rng.random((n, n), dtype=np.float32)
+for _ in range(reps):
     a @ b
-    start = time.perf_counter()
-    for _ in range(reps):
-        a @ b
-    return 2.0 * GEMM_N ** 3 * reps / (time.perf_counter() - start) / 1e9
+start = time.perf_counter()
+for _ in range(reps):
+    a @ b
+print(2.0 * n ** 3 * reps / (time.perf_counter() - start) / 1e9)
+"""
+
+
+def numpy_gemm(reps, tuned):
+    """GFLOP/s of numpy's float32 product in a fresh process: as shipped (this environment) or tuned
+    (OpenBLAS picks its kernels for this CPU: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, 2 threads)."""
+    env = dict(os.environ)
+    if tuned:
+        for name in TUNED_ENV_REMOVE:
+            env.pop(name, None)
+        env["OPENBLAS_NUM_THREADS"] = str(os.cpu_count() or 1)
+    out = subprocess.run([PYTHON, "-c", NUMPY_GEMM, str(GEMM_N), str(reps)], env=env, check=True,
+                         capture_output=True, text=True)
+    return float(out.stdout)
 
 
 def numpy_pca(images):
@@ -277,13 +305,16 @@ def measure_gemm_and_pca(args, env_extra, results):
     kernel = Kernel(env_extra)
     try:
         kernel.run("NDManager gemmManager = NDManager.newBaseManager();")
-        djl, numpy_rates = [], []
+        djl, numpy_rates, numpy_tuned = [], [], []
         for _ in range(args.gemm_rounds):
             djl.append(float(kernel.run(DJL_GEMM.format(n=GEMM_N, reps=args.gemm_reps))))
-            numpy_rates.append(numpy_gemm(args.gemm_reps))
-        results["gemm_gflops"] = {"djl": statistics.median(djl), "numpy": statistics.median(numpy_rates)}
-        results["detail"]["gemm"] = {"size": GEMM_N, "djl": spread(djl), "numpy": spread(numpy_rates)}
-        log(f"GEMM GFLOP/s: DJL {results['gemm_gflops']['djl']:.1f}, numpy {results['gemm_gflops']['numpy']:.1f}")
+            numpy_rates.append(numpy_gemm(args.gemm_reps, tuned=False))
+            numpy_tuned.append(numpy_gemm(args.gemm_reps, tuned=True))
+        results["gemm_gflops"] = {"djl": statistics.median(djl), "numpy": statistics.median(numpy_rates),
+                                  "numpy_tuned": statistics.median(numpy_tuned)}
+        results["detail"]["gemm"] = {"size": GEMM_N, "djl": spread(djl), "numpy": spread(numpy_rates),
+                                     "numpy_tuned": spread(numpy_tuned)}
+        log("GEMM GFLOP/s: DJL {djl:.1f}, numpy {numpy:.1f}, numpy tuned {numpy_tuned:.1f}".format(**results["gemm_gflops"]))
         if args.skip_pca:
             return
         run_notebook_until(kernel, "01-pca.ipynb", "pcaSeconds", include=True)
@@ -403,8 +434,9 @@ def machine():
 
 
 def print_table(results):
-    rows = [("GEMM GFLOP/s, DJL / numpy", f"{results['gemm_gflops'].get('djl', 0):.1f} / "
-                                          f"{results['gemm_gflops'].get('numpy', 0):.1f}", "")]
+    rows = [("GEMM GFLOP/s, DJL / numpy / numpy tuned", f"{results['gemm_gflops'].get('djl', 0):.1f} / "
+                                          f"{results['gemm_gflops'].get('numpy', 0):.1f} / "
+                                          f"{results['gemm_gflops'].get('numpy_tuned', 0):.1f}", "")]
     for key, model in results["models"].items():
         if not model:
             rows.append((f"{key}: epoch", "not measured", "notebook missing"))
@@ -454,7 +486,8 @@ def main():
     parser.add_argument("--java-options", default="",
                         help="JVM options for our side (JAVA_TOOL_OPTIONS), e.g. -Dai.djl.pytorch.num_threads=2")
     parser.add_argument("--kernel-env", action="append", default=[], metavar="VARIABLE=VALUE",
-                        help="an environment variable for our side's kernels, e.g. OMP_WAIT_POLICY=PASSIVE")
+                        help="an environment variable for our side's kernels, over the kernelspec's, e.g. "
+                             "OMP_WAIT_POLICY=ACTIVE; VARIABLE= (empty) removes it, e.g. LD_PRELOAD=")
     parser.add_argument("--notebook", action="append", default=[], metavar="MODEL=PATH",
                         help="read a model's notebook from PATH instead of notebooks/ (e.g. a branch's copy)")
     parser.add_argument("--out", default=str(ROOT / "build" / "bench" / "results.json"))

@@ -2,14 +2,16 @@
 """Where an AE epoch's time goes: variants of our side, interleaved with the PyTorch twin, in one run.
 
     bench/where_time_goes.py --train-limit 10000 --epochs 5
+    bench/where_time_goes.py --train-limit 60000 --variant no-mkl-shim LD_PRELOAD "" \
+        --variant no-malloc-settings MALLOC_MMAP_THRESHOLD_ "" --variant no-malloc-settings MALLOC_TRIM_THRESHOLD_ ""
 
 Variants (each an epoch of notebook 02's model through Fit, as bench/bench.py runs it):
-- default: the notebook's loss, DJL's default threads;
-- softplus-loss: the same model with the loss written as softplus(l) - l*x (4 engine ops instead of
-  10; the same function, see docs/benchmarks.md);
-- further kernels, one per --variant NAME VARIABLE VALUE (an environment variable of that kernel),
-  by default threads-1: JAVA_TOOL_OPTIONS=-Dai.djl.pytorch.num_threads=1
-  -Dai.djl.pytorch.num_interop_threads=1; e.g. --variant passive OMP_WAIT_POLICY PASSIVE;
+- default: the notebook as it is, in the kernel as installed;
+- textbook-loss: the same model with the loss written max(l,0) - l*x + log(1 + exp(-|l|)) (10
+  engine ops where the notebook's softplus(l) - l*x has 4; the same function);
+- further kernels, one per --variant NAME (environment variables of that kernel over the
+  kernelspec's; repeat a NAME to set several, an empty VALUE removes the variable), by default
+  threads-1: JAVA_TOOL_OPTIONS=-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1;
 - per-step: forward, loss, backward and optimiser step timed apart in a plain DJL loop on the
   notebook's model (one epoch's steps), to see which part dominates.
 Prints one line per round and medians; writes build/bench/where_time_goes.json.
@@ -25,9 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402
 
-SOFTPLUS_LOSS = """
-TrainingLoss benchSoftplusLoss = TrainingLoss.of("loss", (logits, pixels) ->
-        Activation.softPlus(logits).sub(logits.mul(pixels)).mean());
+TEXTBOOK_LOSS = """
+TrainingLoss benchTextbookLoss = TrainingLoss.of("loss", (logits, pixels) ->
+        logits.maximum(0f).sub(logits.mul(pixels)).add(logits.abs().neg().exp().add(1f).log()).mean());
 """
 
 PER_STEP = """
@@ -86,19 +88,21 @@ def main():
         expression = bench.fit_expression(fit_cell, "02-autoencoder.ipynb")
         loss_name = expression.split(".loss(")[1].split(")")[0]
         kernels["default"].run(f"Fit benchFit = {expression};")
-        kernels["default"].run(SOFTPLUS_LOSS)
-        kernels["default"].run(f"Fit benchSoftplusFit = {expression.replace(f'.loss({loss_name})', '.loss(benchSoftplusLoss)')};")
-        variants = args.variant or [("threads-1", "JAVA_TOOL_OPTIONS",
-                                     "-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1")]
-        for name, variable, value in variants:
-            kernels[name] = bench.Kernel(dict(env, **{variable: value}))
+        kernels["default"].run(TEXTBOOK_LOSS)
+        kernels["default"].run(f"Fit benchTextbookFit = {expression.replace(f'.loss({loss_name})', '.loss(benchTextbookLoss)')};")
+        variants = {}
+        for name, variable, value in args.variant or [("threads-1", "JAVA_TOOL_OPTIONS",
+                                                        "-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1")]:
+            variants.setdefault(name, {})[variable] = value
+        for name, settings in variants.items():
+            kernels[name] = bench.Kernel(dict(env, **settings))
             bench.run_notebook_until(kernels[name], "02-autoencoder.ipynb", "Fit.model(", False)
             kernels[name].run(f"Fit benchFit = {expression};")
         twin = bench.Twin("ae", True, ["--train-limit", str(args.train_limit)])
         for round_ in range(1 + args.epochs):
             seconds = {"default": epoch(kernels["default"], "benchFit"),
-                       "softplus-loss": epoch(kernels["default"], "benchSoftplusFit")}
-            for name, _, _ in variants:
+                       "textbook-loss": epoch(kernels["default"], "benchTextbookFit")}
+            for name in variants:
                 seconds[name] = epoch(kernels[name], "benchFit")
             seconds["pytorch-tuned"] = twin.ask("train")["train_s"]
             if not args.skip_per_step:
