@@ -192,6 +192,8 @@ class PcaTest {
             NDArray oneProduct = centred.transpose().matMul(centred).div(n - 1);
             assertTrue(oneProduct.sub(covariance).abs().max().getFloat() < 1e-5f * expected[0][0],
                     "the same as one product of the centred samples");
+            float[] transposed = covariance.transpose().toFloatArray();
+            assertArrayEquals(c, transposed, 0f, "exactly symmetric");
         }
         NDArray samples = matrix(points(10));
         IllegalArgumentException mean = assertThrows(IllegalArgumentException.class,
