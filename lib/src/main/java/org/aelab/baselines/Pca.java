@@ -91,13 +91,13 @@ public final class Pca implements AutoCloseable {
      * <p>Two things make it faster than the one product of the formula, and neither changes what
      * is computed, only the order in which the sums are rounded:
      * <ul>
-     *   <li>The rows are centred and multiplied in blocks of {@value #BLOCK_ROWS}, whose products
+     *   <li>The rows are centred and multiplied in blocks of 4,096, whose products
      *       are summed. One centred copy of all of them would be as large as the samples (188 MB
      *       for Fashion-MNIST's 60,000 training images), and on the 2-core development machine
      *       allocating and first touching that much memory took longer (about 0.7 s) than the
      *       product; the blocks reuse memory the allocator hands out again and again.</li>
-     *   <li>C is symmetric, so only its lower triangle is multiplied out, in {@value #STRIPS}
-     *       strips of columns (5/8 of the full product's work for four strips), and mirrored. This
+     *   <li>C is symmetric, so only its lower triangle is multiplied out, in four strips
+     *       of columns (5/8 of the full product's work), and mirrored. This
      *       is what BLAS's {@code syrk}, which numpy uses for {@code X.T @ X}, does; the engine's
      *       library does not export it.</li>
      * </ul>
