@@ -2,6 +2,7 @@ package org.aelab.baselines;
 
 import com.sun.jna.Function;
 import com.sun.jna.Library;
+import com.sun.jna.Memory;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 
@@ -118,19 +119,25 @@ final class Lapack {
         // One thread: on the 2-core development machine dsyevd of 784 x 784 took 0.06-0.08 s on one
         // thread and 0.08-0.17 s on two when idle, and up to 6 s on two while another process kept a
         // core busy (threads waiting on each other at every step of the tridiagonal reduction).
+        // The workspace (10 MB for 784 x 784) is native memory: a Java array would be zeroed, then
+        // copied to native memory and back by JNA, for contents nobody reads.
+        Memory work = new Memory(8L * lwork);
+        Memory iwork = new Memory(4L * liwork);
         int previous = setLocalThreads == null ? 0 : setLocalThreads.invokeInt(new Object[] {new int[] {1}});
         try {
-            call(d, a, w, new double[lwork], new int[] {lwork}, new int[liwork], new int[] {liwork}, info);
+            call(d, a, w, work, new int[] {lwork}, iwork, new int[] {liwork}, info);
         } finally {
             // The setting belongs to this thread, which also runs the engine's matrix products.
             if (setLocalThreads != null) {
                 setLocalThreads.invokeInt(new Object[] {new int[] {previous}});
             }
+            work.close();
+            iwork.close();
         }
         check(info[0], d);
     }
 
-    private void call(int d, double[] a, double[] w, double[] work, int[] lwork, int[] iwork, int[] liwork,
+    private void call(int d, double[] a, double[] w, Object work, int[] lwork, Object iwork, int[] liwork,
             int[] info) {
         // Fortran ABI: every argument by reference, the two one-character strings followed by their
         // lengths as hidden trailing arguments.
