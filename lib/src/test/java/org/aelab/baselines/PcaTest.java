@@ -174,6 +174,57 @@ class PcaTest {
     }
 
     @Test
+    void covarianceInBlocksOfRowsIsTheTextbookCovariance() {
+        // 5,000 rows: two full blocks and a partial one; 100 rows: a single partial block.
+        for (int n : new int[] {5_000, 100, Pca.BLOCK_ROWS}) {
+            double[][] rows = points(n);
+            double[][] expected = covariance(rows);
+            NDArray samples = matrix(rows);
+            NDArray covariance = Pca.covariance(samples, samples.mean(new int[] {0}));
+            assertEquals(new Shape(3, 3), covariance.getShape());
+            float[] c = covariance.toFloatArray();
+            for (int a = 0; a < 3; a++) {
+                for (int b = 0; b < 3; b++) {
+                    assertEquals(expected[a][b], c[a * 3 + b], 1e-5 * expected[0][0], n + " rows: C[" + a + "][" + b + "]");
+                }
+            }
+            NDArray centred = samples.sub(samples.mean(new int[] {0}));
+            NDArray oneProduct = centred.transpose().matMul(centred).div(n - 1);
+            assertTrue(oneProduct.sub(covariance).abs().max().getFloat() < 1e-5f * expected[0][0],
+                    "the same as one product of the centred samples");
+            float[] transposed = covariance.transpose().toFloatArray();
+            assertArrayEquals(c, transposed, 0f, "exactly symmetric");
+        }
+        NDArray samples = matrix(points(10));
+        IllegalArgumentException mean = assertThrows(IllegalArgumentException.class,
+                () -> Pca.covariance(samples, manager.zeros(new Shape(3, 1))));
+        assertTrue(mean.getMessage().contains("one entry per column"), mean.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Pca.covariance(manager.zeros(new Shape(1, 3)),
+                manager.zeros(new Shape(3))));
+    }
+
+    @Test
+    void fitUsesTheEnginesLapackAndAgreesWithEjml() {
+        double[][] rows = points(3_000);
+        NDArray samples = matrix(rows);
+        NDArray covariance = Pca.covariance(samples, samples.mean(new int[] {0}));
+        SymmetricEigen reference = SymmetricEigen.of(covariance, java.util.Optional.empty());
+        try (Pca pca = Pca.fit(samples)) {
+            double[] eigenvalues = pca.eigenvalues();
+            double[] expected = reference.eigenvalues();
+            float[] v = pca.components().toFloatArray();
+            for (int j = 0; j < 3; j++) {
+                assertEquals(expected[j], eigenvalues[j], 1e-9 * expected[0], "eigenvalue " + j);
+                double[] w = reference.eigenvector(j);
+                for (int p = 0; p < 3; p++) {
+                    assertEquals(w[p], v[p * 3 + j], 1e-6, "component " + j + " entry " + p);
+                }
+            }
+        }
+        assertEquals(SymmetricEigen.Backend.LAPACK, SymmetricEigen.of(covariance).backend());
+    }
+
+    @Test
     void closingFreesOnlyWhatPcaOwns() {
         NDArray samples = matrix(points(100));
         Pca pca = Pca.fit(samples);
