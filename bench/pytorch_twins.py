@@ -135,8 +135,8 @@ class VAE(nn.Module):
 
 
 def discriminator(code_size):
-    """Notebook 05's D on codes: code-128-128-1, ReLU, one logit."""
-    return nn.Sequential(nn.Linear(code_size, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(),
+    """Notebook 05's D on codes: code-128-128-1, LeakyReLU of slope 0.2, one logit."""
+    return nn.Sequential(nn.Linear(code_size, 128), nn.LeakyReLU(0.2), nn.Linear(128, 128), nn.LeakyReLU(0.2),
                          nn.Linear(128, 1))
 
 
@@ -283,8 +283,11 @@ class AaeTwin(Twin):
         self.model = nn.ModuleList([self.encoder, self.decoder, self.discriminator])
         autoencoder = list(self.encoder.parameters()) + list(self.decoder.parameters())
         self.reconstruction_opt = torch.optim.Adam(autoencoder, lr=args.lr)
-        self.discriminator_opt = torch.optim.Adam(self.discriminator.parameters(), lr=args.aae_adversarial_lr)
-        self.generator_opt = torch.optim.Adam(self.encoder.parameters(), lr=args.aae_adversarial_lr)
+        # Notebook 05's choice for both adversarial steps: a smaller rate and beta1 = 0.5 (GAN practice).
+        self.discriminator_opt = torch.optim.Adam(self.discriminator.parameters(), lr=args.aae_adversarial_lr,
+                                                  betas=(0.5, 0.999))
+        self.generator_opt = torch.optim.Adam(self.encoder.parameters(), lr=args.aae_adversarial_lr,
+                                              betas=(0.5, 0.999))
         self.test_prior = torch.Generator().manual_seed(args.seed + 1)
 
     def step(self, x):
@@ -429,8 +432,9 @@ def main():
     parser.add_argument("--code-size", type=int, default=20)
     parser.add_argument("--noise", type=float, default=0.3, help="denoising: Gaussian noise stddev, not clipped")
     parser.add_argument("--dropout", type=float, default=0.2, help="dropout: rate after every hidden ReLU")
-    parser.add_argument("--aae-adversarial-lr", type=float, default=1e-4,
-                        help="AAE: Adam learning rate of the discriminator and regularisation steps")
+    parser.add_argument("--aae-adversarial-lr", type=float, default=2e-4,
+                        help="AAE: Adam learning rate of the discriminator and regularisation steps "
+                             "(beta1 0.5, as notebook 05)")
     parser.add_argument("--metrics-every-epoch", action="store_true",
                         help="all test metrics after every epoch (default: the test loss after every epoch, "
                              "all metrics after epochs 1, 10, 20, 50, 100 and the last, as the notebooks do)")

@@ -45,6 +45,7 @@ SECTION = re.compile(r"\b12\.\d+(?:\.\d+)?(?:\s*[–-]\s*12\.\d+(?:\.\d+)?)?")
 METRIC_COLUMNS = [("test SSE/img", ["test_sse_per_image"]),
                   ("BCE/pixel or −ELBO", ["test_bce_per_pixel", "test_neg_elbo"])]
 METRIC_LABELS = {"test_sse_per_image": "SSE/img", "test_bce_per_pixel": "BCE/pixel",
+                 "test_sse_per_image_noisy_input": "SSE/img from noisy input",
                  "test_neg_elbo": "−ELBO", "explained_variance": "explained variance"}
 # A model that reports this metric is charted with the -ELBO models; all others with the reconstruction models.
 ELBO_METRIC = "test_neg_elbo"
