@@ -60,7 +60,7 @@ class CheckpointTest {
         TrainingHistory first;
         try (Model model = TinyModels.autoencoder()) {
             first = fit(model, 4).run();
-            trained = FitTest.parameters(model);
+            trained = TinyModels.parameterValues(model.getBlock());
         }
         assertFalse(first.restored());
         Checkpoint checkpoint = first.checkpoint().orElseThrow();
@@ -71,7 +71,7 @@ class CheckpointTest {
         try (Model model = TinyModels.autoencoder()) {
             TrainingHistory again = fit(model, 4).run();
             assertTrue(again.restored());
-            assertArrayEquals(trained, FitTest.parameters(model));
+            assertArrayEquals(trained, TinyModels.parameterValues(model.getBlock()));
             assertEquals(first.table().columnNames(), again.table().columnNames());
             assertArrayEquals(first.table().doubleColumn("test loss").asDoubleArray(),
                     again.table().doubleColumn("test loss").asDoubleArray(), 1e-12);
@@ -80,7 +80,7 @@ class CheckpointTest {
         try (Model model = TinyModels.autoencoder()) {
             TrainingHistory forced = fit(model, 4).retrain(true).run();
             assertFalse(forced.restored());
-            assertArrayEquals(trained, FitTest.parameters(model), "same seed, same result");
+            assertArrayEquals(trained, TinyModels.parameterValues(model.getBlock()), "same seed, same result");
         }
 
         try (Model model = TinyModels.autoencoder()) {
@@ -95,14 +95,14 @@ class CheckpointTest {
         float[] trained;
         try (Model model = TinyModels.autoencoder()) {
             fit(model, 2).run();
-            trained = FitTest.parameters(model);
+            trained = TinyModels.parameterValues(model.getBlock());
         }
         try (Model model = TinyModels.autoencoder()) {
             // Build the same architecture; initialise it to the right shapes, then load.
             model.getBlock().initialize(model.getNDManager(), model.getDataType(),
                     new ai.djl.ndarray.types.Shape(1, TinyModels.FEATURES));
             Checkpoint loaded = Checkpoints.loadLatest(model, "tiny");
-            assertArrayEquals(trained, FitTest.parameters(model));
+            assertArrayEquals(trained, TinyModels.parameterValues(model.getBlock()));
             assertEquals(2, loaded.history().rowCount());
         }
         try (Model model = TinyModels.autoencoder()) {

@@ -11,7 +11,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.ArrayDataset;
 
@@ -267,19 +266,5 @@ class FitTest {
         }
         assertTrue(epochLines.get(1).contains("ETA"), epochLines.toString());
         assertTrue(updates.get(updates.size() - 1).contains("Done: 3 epochs"), updates.toString());
-    }
-
-    static float[] parameters(Model model) {
-        List<Float> values = new ArrayList<>();
-        for (Parameter p : model.getBlock().getParameters().values()) {
-            for (float v : p.getArray().toFloatArray()) {
-                values.add(v);
-            }
-        }
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
     }
 }

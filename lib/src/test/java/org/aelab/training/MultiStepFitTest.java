@@ -16,13 +16,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -128,20 +126,6 @@ class MultiStepFitTest {
         return Fit.model(aae.model).data(train, test).steps(steps).batchSize(32).epochs(3).seed(9).progress(false);
     }
 
-    static float[] values(Block block) {
-        List<Float> values = new ArrayList<>();
-        for (Parameter p : block.getParameters().values()) {
-            for (float v : p.getArray().toFloatArray()) {
-                values.add(v);
-            }
-        }
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
-    }
-
     @Test
     void everyStepsTermsAreRecordedAndTheAutoencoderLearns() {
         try (Aae aae = new Aae(false)) {
@@ -168,31 +152,31 @@ class MultiStepFitTest {
         float[] decoder0;
         float[] critic0;
         try (Aae aae = new Aae(true)) {
-            encoder0 = values(aae.encoder);
-            decoder0 = values(aae.decoder);
-            critic0 = values(aae.discriminator);
+            encoder0 = TinyModels.parameterValues(aae.encoder);
+            decoder0 = TinyModels.parameterValues(aae.decoder);
+            critic0 = TinyModels.parameterValues(aae.discriminator);
         }
         float[] criticAlone;
         try (Aae aae = new Aae(true)) {
             fit(aae, aae.discriminatorOnPrior()).run();
-            assertArrayEquals(encoder0, values(aae.encoder), "the discriminator's step changed the encoder");
-            assertArrayEquals(decoder0, values(aae.decoder), "the discriminator's step changed the decoder");
-            criticAlone = values(aae.discriminator);
+            assertArrayEquals(encoder0, TinyModels.parameterValues(aae.encoder), "the discriminator's step changed the encoder");
+            assertArrayEquals(decoder0, TinyModels.parameterValues(aae.decoder), "the discriminator's step changed the decoder");
+            criticAlone = TinyModels.parameterValues(aae.discriminator);
             assertFalse(java.util.Arrays.equals(critic0, criticAlone), "the discriminator did not learn");
         }
         try (Aae aae = new Aae(true)) {
             fit(aae, aae.regularisation()).run();
-            assertArrayEquals(decoder0, values(aae.decoder), "the regularisation step changed the decoder");
-            assertArrayEquals(critic0, values(aae.discriminator),
+            assertArrayEquals(decoder0, TinyModels.parameterValues(aae.decoder), "the regularisation step changed the decoder");
+            assertArrayEquals(critic0, TinyModels.parameterValues(aae.discriminator),
                     "the regularisation step changed the discriminator it runs through");
-            assertFalse(java.util.Arrays.equals(encoder0, values(aae.encoder)), "the encoder did not learn");
+            assertFalse(java.util.Arrays.equals(encoder0, TinyModels.parameterValues(aae.encoder)), "the encoder did not learn");
         }
         try (Aae aae = new Aae(true)) {
             // The regularisation step back-propagates through the discriminator before its own step;
             // if those gradients leaked, the discriminator would end elsewhere than when trained alone.
             fit(aae, aae.regularisation(), aae.discriminatorOnPrior()).run();
-            assertArrayEquals(criticAlone, values(aae.discriminator), 1e-6f);
-            assertArrayEquals(decoder0, values(aae.decoder));
+            assertArrayEquals(criticAlone, TinyModels.parameterValues(aae.discriminator), 1e-6f);
+            assertArrayEquals(decoder0, TinyModels.parameterValues(aae.decoder));
         }
     }
 
@@ -242,9 +226,9 @@ class MultiStepFitTest {
         try (Aae aae = new Aae(false)) {
             first = fit(aae, aae.reconstruction(), aae.discriminatorStep(), aae.regularisation())
                     .checkpoint("tiny-aae").run();
-            encoder = values(aae.encoder);
-            decoder = values(aae.decoder);
-            critic = values(aae.discriminator);
+            encoder = TinyModels.parameterValues(aae.encoder);
+            decoder = TinyModels.parameterValues(aae.decoder);
+            critic = TinyModels.parameterValues(aae.discriminator);
         }
         Checkpoint checkpoint = first.checkpoint().orElseThrow();
         assertTrue(Files.isRegularFile(checkpoint.directory().resolve(Checkpoint.STEP_BLOCKS_FILE)));
@@ -255,9 +239,9 @@ class MultiStepFitTest {
             TrainingHistory again = fit(aae, aae.reconstruction(), aae.discriminatorStep(), aae.regularisation())
                     .checkpoint("tiny-aae").run();
             assertTrue(again.restored());
-            assertArrayEquals(encoder, values(aae.encoder));
-            assertArrayEquals(decoder, values(aae.decoder));
-            assertArrayEquals(critic, values(aae.discriminator));
+            assertArrayEquals(encoder, TinyModels.parameterValues(aae.encoder));
+            assertArrayEquals(decoder, TinyModels.parameterValues(aae.decoder));
+            assertArrayEquals(critic, TinyModels.parameterValues(aae.discriminator));
             assertEquals(first.table().columnNames(), again.table().columnNames());
         }
         try (Aae aae = new Aae(false)) {

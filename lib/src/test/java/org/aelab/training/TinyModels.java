@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 
@@ -42,5 +44,20 @@ final class TinyModels {
         NDArray b = manager.create(basis, new Shape(3, FEATURES));
         NDArray c = manager.create(codes, new Shape(samples, 3));
         return c.matMul(b);
+    }
+
+    /** Every parameter value of {@code block}, in the block's parameter order: a snapshot to compare. */
+    static float[] parameterValues(Block block) {
+        java.util.List<Float> values = new java.util.ArrayList<>();
+        for (Parameter p : block.getParameters().values()) {
+            for (float v : p.getArray().toFloatArray()) {
+                values.add(v);
+            }
+        }
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
     }
 }
