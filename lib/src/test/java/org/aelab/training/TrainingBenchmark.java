@@ -223,12 +223,7 @@ public final class TrainingBenchmark {
         try (Trainer trainer = model.newTrainer(config)) {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 long start = System.nanoTime();
-                for (int i = order.length - 1; i > 0; i--) {
-                    int j = random.nextInt(i + 1);
-                    long t = order[i];
-                    order[i] = order[j];
-                    order[j] = t;
-                }
+                shuffle(order, random);
                 for (long from = 0; from < n; from += BATCH) {
                     int to = (int) Math.min(n, from + BATCH);
                     try (NDManager step = trainer.getManager().newSubManager()) {
@@ -470,12 +465,7 @@ public final class TrainingBenchmark {
         java.util.Set<ai.djl.nn.Parameter> frozen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (int epoch = 0; epoch < epochs; epoch++) {
             long start = System.nanoTime();
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                long t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            shuffle(order, random);
             for (long from = 0; from < n; from += BATCH) {
                 int to = (int) Math.min(n, from + BATCH);
                 try (NDManager step = aae.model.getNDManager().newSubManager()) {
@@ -522,6 +512,16 @@ public final class TrainingBenchmark {
         }
         for (ai.djl.nn.Parameter p : frozen) {
             p.getArray().setRequiresGradient(true);
+        }
+    }
+
+    /** Fisher-Yates, as Fit shuffles, so both loops see batches of the same kind. */
+    private static void shuffle(long[] order, SplittableRandom random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            long t = order[i];
+            order[i] = order[j];
+            order[j] = t;
         }
     }
 
