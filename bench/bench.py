@@ -275,11 +275,9 @@ print(2.0 * n ** 3 * reps / (time.perf_counter() - start) / 1e9)
 def numpy_gemm(reps, tuned):
     """GFLOP/s of numpy's float32 product in a fresh process: as shipped (this environment) or tuned
     (OpenBLAS picks its kernels for this CPU: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, 2 threads)."""
-    env = dict(os.environ)
+    env = torch_env(tuned)
     if tuned:
-        for name in TUNED_ENV_REMOVE:
-            env.pop(name, None)
-        env["OPENBLAS_NUM_THREADS"] = str(os.cpu_count() or 1)
+        env["OPENBLAS_NUM_THREADS"] = str(os.cpu_count() or 1)  # numpy has no thread pool of its own to fight
     out = subprocess.run([PYTHON, "-c", NUMPY_GEMM, str(GEMM_N), str(reps)], env=env, check=True,
                          capture_output=True, text=True)
     return float(out.stdout)
