@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TWINS = ROOT / "bench" / "pytorch_twins.py"
 FIVE_CELLS = ROOT / "environment" / "kernel" / "src" / "test" / "resources" / "notebooks" / "five-cells.ipynb"
-PYTHON = "/usr/bin/python3"
+PYTHON = "/usr/bin/python3"   # --python replaces it: the one with torch and numpy
 JUPYTER = "/usr/bin/jupyter"
 GEMM_N = 2048
 
@@ -248,8 +248,10 @@ DJL_GEMM = """
 NDArray gemmA = gemmManager.randomUniform(0f, 1f, new Shape({n}, {n}));
 NDArray gemmB = gemmManager.randomUniform(0f, 1f, new Shape({n}, {n}));
 for (int i = 0; i < {reps}; i++) gemmA.matMul(gemmB).close();  // warm-up: the allocator's heap grows once
+gemmA.matMul(gemmB).getFloat(0, 0);                              // on a GPU: waits for the warm-up
 long gemmStart = System.nanoTime();
-for (int i = 0; i < {reps}; i++) gemmA.matMul(gemmB).close();
+for (int i = 0; i < {reps} - 1; i++) gemmA.matMul(gemmB).close();
+gemmA.matMul(gemmB).getFloat(0, 0);                              // on a GPU, products only queue: wait for them
 double gemmGflops = 2.0 * {n} * {n} * {n} * {reps} / ((System.nanoTime() - gemmStart) / 1e9) / 1e9;
 gemmA.close(); gemmB.close();
 String.valueOf(gemmGflops)
@@ -303,6 +305,12 @@ def measure_gemm_and_pca(args, env_extra, results):
     kernel = Kernel(env_extra)
     try:
         kernel.run("NDManager gemmManager = NDManager.newBaseManager();")
+        device = kernel.run("ai.djl.engine.Engine.getInstance().defaultDevice().toString()")
+        results["machine"]["djl_device"] = device
+        log(f"DJL's default device: {device}")
+        if args.gpu and not device.startswith("gpu"):
+            raise SystemExit(f"--gpu, but the kernel's DJL runs on {device}: build with -Pcuda on a machine "
+                             "with an NVIDIA GPU and its driver (docs/benchmarks.md, 'A GPU path')")
         djl, numpy_rates, numpy_tuned = [], [], []
         for _ in range(args.gemm_rounds):
             djl.append(float(kernel.run(DJL_GEMM.format(n=GEMM_N, reps=args.gemm_reps))))
@@ -373,6 +381,8 @@ def measure_model(key, args, env_extra, results, save):
         kernel.run(f"Fit benchFit = {expression};")
         results["detail"].setdefault("fit_calls", {})[key] = expression
         twin_args = ["--train-limit", str(args.train_limit)] if args.train_limit else []
+        if args.gpu:
+            twin_args += ["--device", "cuda"]
         twins["tuned"] = Twin(spec["twin"], True, twin_args)
         twins["shipped"] = Twin(spec["twin"], False, twin_args) if not args.skip_shipped else None
         times = {"ours": [], "tuned": [], "shipped": []}
@@ -467,6 +477,7 @@ def print_table(results):
 
 
 def main():
+    global PYTHON
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", default="ae,vae", help="comma-separated: ae, vae (default both)")
     parser.add_argument("--epochs", type=int, default=5, help="measured epochs per side, after the warm-up")
@@ -488,8 +499,14 @@ def main():
                              "OMP_WAIT_POLICY=ACTIVE; VARIABLE= (empty) removes it, e.g. LD_PRELOAD=")
     parser.add_argument("--notebook", action="append", default=[], metavar="MODEL=PATH",
                         help="read a model's notebook from PATH instead of notebooks/ (e.g. a branch's copy)")
+    parser.add_argument("--python", default=PYTHON,
+                        help="the Python that runs the PyTorch twins and numpy (default %(default)s)")
+    parser.add_argument("--gpu", action="store_true",
+                        help="the GPU comparison: our kernel must run on DJL's gpu(0) (else the bench stops), "
+                             "and the twins train with --device cuda; GEMM's numpy figures stay on the CPU")
     parser.add_argument("--out", default=str(ROOT / "build" / "bench" / "results.json"))
     args = parser.parse_args()
+    PYTHON = args.python
     for key in args.models.split(","):
         if key not in MODELS:
             parser.error(f"unknown model {key!r}; choose from {', '.join(MODELS)}")
@@ -519,8 +536,12 @@ def main():
                "main_job_s": None,
                "detail": {"load_start": [round(x, 2) for x in load_average()], "epochs": args.epochs,
                           "warmup": args.warmup, "java_options": args.java_options, "kernel_env": args.kernel_env,
-                          "train_limit": args.train_limit,
+                          "train_limit": args.train_limit, "python": args.python, "gpu": args.gpu,
                           "command": " ".join(sys.argv)}}
+    if args.gpu:
+        query = subprocess.run(["nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader"],
+                               capture_output=True, text=True)
+        results["machine"]["gpu"] = query.stdout.strip() or query.stderr.strip()
     site = ROOT / "build" / "site" / "results.json"
     if site.exists():
         results["main_job_s"] = json.loads(site.read_text()).get("total_seconds")

@@ -129,7 +129,7 @@ class VAE(nn.Module):
 
     def forward(self, x, generator=None):
         mu, log_var = self.encode(x)
-        eps = torch.randn(mu.shape, generator=generator)            # reparameterization
+        eps = torch.randn(mu.shape, generator=generator).to(mu.device)   # reparameterization
         z = mu + torch.exp(0.5 * log_var) * eps
         return self.decode(z), mu, log_var
 
@@ -207,7 +207,7 @@ class AutoencoderTwin(Twin):
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=args.lr)
         # One noisy test set, drawn once with its own seed and kept for every measurement (03).
         noise_draw = torch.Generator().manual_seed(args.seed + 1)
-        self.noisy_test = test + args.noise * torch.randn(test.shape, generator=noise_draw)
+        self.noisy_test = test + args.noise * torch.randn(test.shape, generator=noise_draw).to(test.device)
 
     def step(self, x):
         inputs = x + self.noise * torch.randn_like(x) if self.noise else x   # fresh noise per batch
@@ -317,7 +317,7 @@ class AaeTwin(Twin):
         with torch.no_grad():
             codes = in_batches(self.encoder, self.test)
             logits = self.decoder(codes)
-            prior = torch.randn(codes.shape, generator=self.test_prior)
+            prior = torch.randn(codes.shape, generator=self.test_prior).to(codes.device)
             correct = (self.discriminator(prior) > 0).sum() + (self.discriminator(codes) <= 0).sum()
         return {"SSE/img": sse_per_image(torch.sigmoid(logits), self.test),
                 "BCE/pixel": bce_per_pixel_from_logits(logits, self.test),
@@ -329,14 +329,20 @@ class AaeTwin(Twin):
 
 def make_twin(args, train, test):
     if args.model == "ae":
-        return AutoencoderTwin(args, train, test)
-    if args.model == "denoising":
-        return AutoencoderTwin(args, train, test, noise=args.noise)
-    if args.model == "dropout":
-        return AutoencoderTwin(args, train, test, dropout=args.dropout)
-    if args.model == "vae":
-        return VaeTwin(args, train, test)
-    return AaeTwin(args, train, test)
+        twin = AutoencoderTwin(args, train, test)
+    elif args.model == "denoising":
+        twin = AutoencoderTwin(args, train, test, noise=args.noise)
+    elif args.model == "dropout":
+        twin = AutoencoderTwin(args, train, test, dropout=args.dropout)
+    elif args.model == "vae":
+        twin = VaeTwin(args, train, test)
+    else:
+        twin = AaeTwin(args, train, test)
+    # Moves the parameters in place, so the optimisers made above keep pointing at them. Random draws
+    # with a seeded generator stay on the CPU and are copied over, so a seed starts the same run on
+    # either device.
+    twin.model.to(args.device)
+    return twin
 
 
 # ---------------------------------------------------------------- running
@@ -355,11 +361,11 @@ def load(args):
     if args.train_limit < len(train):
         order = torch.randperm(len(train), generator=torch.Generator().manual_seed(args.seed))
         train = train[order[:args.train_limit]].contiguous()
-    return train, read_images(directory, "test")
+    return train.to(args.device), read_images(directory, "test").to(args.device)
 
 
-def describe_threads():
-    return (f"torch {torch.__version__}, intra-op threads {torch.get_num_threads()}, "
+def describe_threads(args):
+    return (f"torch {torch.__version__}, device {args.device}, intra-op threads {torch.get_num_threads()}, "
             f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '(unset)')}, "
             f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
 
@@ -368,7 +374,7 @@ def train_and_report(args):
     train, test = load(args)
     twin = make_twin(args, train, test)
     print(f"# {args.model}: {len(train):,} training images, batch {args.batch_size}, Adam {args.lr}, "
-          f"seed {args.seed}, {args.epochs} epochs; {describe_threads()}", flush=True)
+          f"seed {args.seed}, {args.epochs} epochs; {describe_threads(args)}", flush=True)
     if twin.header():
         print("# " + twin.header(), flush=True)
     quoted = {}
@@ -399,7 +405,7 @@ def serve(args):
     """The benchmark's PyTorch side: one epoch per 'train' line; JSON answers on stdout."""
     train, test = load(args)
     twin = make_twin(args, train, test)
-    print(json.dumps({"ready": True, "threads": describe_threads()}), flush=True)
+    print(json.dumps({"ready": True, "threads": describe_threads(args)}), flush=True)
     for line in sys.stdin:
         command = line.strip()
         if command == "train":
@@ -440,6 +446,8 @@ def main():
                              "all metrics after epochs 1, 10, 20, 50, 100 and the last, as the notebooks do)")
     parser.add_argument("--threads", type=int, help="torch.set_num_threads (default: PyTorch's own choice)")
     parser.add_argument("--serve", action="store_true", help="benchmark mode: one epoch per 'train' line on stdin")
+    parser.add_argument("--device", default="cpu",
+                        help="where the data and the model live: cpu (default) or cuda (a GPU, for bench.py --gpu)")
     args = parser.parse_args()
     for name in ("epochs", "batch_size", "train_limit", "code_size"):
         if getattr(args, name) < 1:
@@ -448,6 +456,9 @@ def main():
         parser.error("--dropout must be in [0, 1)")
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.device != "cpu" and not (args.device.startswith("cuda") and torch.cuda.is_available()):
+        parser.error(f"--device {args.device}: this PyTorch ({torch.__version__}) sees no such device; "
+                     "use cpu, or cuda on a machine whose PyTorch has CUDA and a GPU")
     if args.serve:
         serve(args)
     else:
