@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# README command 2: set up (idempotent), then run every test: JUnit (helper jar, kernel), every
-# notebook executed headless with smoke knobs, and the rendered pages checked in headless Chromium.
+# README command 2: set up (idempotent), then run every test: JUnit (helper jar, kernel), notebook 02
+# executed alone as on a fresh clone, every notebook executed headless with smoke knobs, and the
+# rendered pages checked in headless Chromium.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 started=$(date +%s)
@@ -12,11 +13,17 @@ step "set-up"
 step "JUnit: helper jar and kernel"
 (cd "$ROOT" && mvn -B verify)
 
+step "notebook 02 executed alone, as on a fresh clone (no other notebook's results or checkpoints)"
+ALONE="$ROOT/build/test-alone"
+rm -rf "$ALONE"
+AELAB_CHECKPOINT_DIR="$ALONE/checkpoints" \
+    /usr/bin/python3 "$ROOT/environment/site/build_site.py" --only 02 --smoke --out "$ALONE"
+
 step "notebooks executed with smoke knobs"
 SITE="$ROOT/build/test-site"
 rm -rf "$SITE"
 /usr/bin/python3 "$ROOT/environment/site/build_site.py" --smoke --out "$SITE"
-SITE_DIR="$SITE" /usr/bin/python3 -m unittest discover -s "$ROOT/environment/tests" -p 'test_*.py' -v
+SITE_DIR="$SITE" ALONE_DIR="$ALONE" /usr/bin/python3 -m unittest discover -s "$ROOT/environment/tests" -p 'test_*.py' -v
 
 step "rendered pages and the live notebook in headless Chromium"
 (cd "$ROOT/environment/browser" && npm ci --no-audit --no-fund --loglevel=error)
