@@ -751,8 +751,12 @@ public final class Fit {
                         Math.min(epoch, epochs), table.rowCount(), table.rowCount() == 1 ? "" : "s"),
                         (double) table.rowCount() / epochs);
             } else {
-                progress.finish(String.format(Locale.ROOT, "Done: %d epochs in %s.", epochs,
-                        Progress.duration(table.doubleColumn(TrainingHistory.SECONDS).sum())), 1);
+                String done = String.format(Locale.ROOT, "Done: %d epochs in %s.", epochs,
+                        Progress.duration(table.doubleColumn(TrainingHistory.SECONDS).sum()));
+                if (plan.size() == 1 && termNames != null) {   // adversarial steps' losses rise and fall by design
+                    done += TrainingHistory.spikeNote(table, termNames.get(0)).map(note -> " " + note).orElse("");
+                }
+                progress.finish(done, 1);
             }
             return table;
         }

@@ -14,6 +14,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.ArrayDataset;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +54,42 @@ class FitTest {
     private Fit tinyFit(Model model) {
         return Fit.model(model).data(train, test).loss(TrainingLoss.meanSquaredError())
                 .adam(1e-2).batchSize(32).epochs(8).seed(7).progress(false);
+    }
+
+    @Test
+    void summaryNamesALossSpike() {
+        float[] scale = {1f};
+        TrainingLoss spiking = (outputs, images) -> {
+            LossTerms terms = TrainingLoss.meanSquaredError().evaluate(outputs, images);
+            return LossTerms.of("loss", terms.optimised().mul(scale[0]));
+        };
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream console = System.out;
+        try (Model model = TinyModels.autoencoder()) {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            tinyFit(model).loss(spiking).epochs(4).progress(true)
+                    .afterEpoch(epoch -> scale[0] = epoch == 2 ? 10f : scale[0])
+                    .run();
+        } finally {
+            System.setOut(console);
+        }
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("Done: 4 epochs") && out.contains("The train loss rose ")
+                && out.contains("% at epoch 3 ("), out);
+    }
+
+    @Test
+    void summaryOfSmoothTrainingHasNoSpike() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream console = System.out;
+        try (Model model = TinyModels.autoencoder()) {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            tinyFit(model).progress(true).run();
+        } finally {
+            System.setOut(console);
+        }
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("Done: 8 epochs") && !out.contains("rose"), out);
     }
 
     @Test
