@@ -338,9 +338,9 @@ def make_twin(args, train, test):
         twin = VaeTwin(args, train, test)
     else:
         twin = AaeTwin(args, train, test)
-    # Moves the parameters in place, so the optimisers made above keep pointing at them. Random draws
-    # with a seeded generator stay on the CPU and are copied over, so a seed starts the same run on
-    # either device.
+    # Moves the parameters in place, so the optimisers made above keep pointing at them. Seeded draws
+    # (initialisation, batch order, the VAE's noise) stay on the CPU and are copied over, so they do
+    # not depend on the device.
     twin.model.to(args.device)
     return twin
 
