@@ -12,7 +12,7 @@
 set -euo pipefail
 [ $# -eq 4 ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 torch=$1; jni=$2; src=$3; out=$4
-[ -f "$torch/include/torch/torch.h" ] || { echo "build-djl-jni.sh: $torch has no include/torch/torch.h" >&2; exit 1; }
+[ -f "$torch/include/torch/csrc/api/include/torch/torch.h" ] || { echo "build-djl-jni.sh: $torch has no include/torch/csrc/api/include/torch/torch.h" >&2; exit 1; }
 [ -f "$jni/jni.h" ] || { echo "build-djl-jni.sh: $jni has no jni.h" >&2; exit 1; }
 native=$src/native
 objs=$(mktemp -d)

@@ -21,8 +21,9 @@ export JAVA_HOME=$R/jre0 PATH=$R/jre0/bin:$PATH
 export JUPYTER_PATH=$R/jupyter
 export AELAB_FASHION_MNIST_DIR=$K/c
 PYK="$R/pykit/py/bin/python3.11 -s"
-# The kernel inherits these: libffi for Python's ctypes, and what Java draws text with.
-export LD_LIBRARY_PATH=$R/f/lib:$R/pykit/py/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+# For the kernel (through the Python that starts it) and java only: libffi for Python's ctypes, and
+# what Java draws text with. Exported to every command, Debian's libraries crash the image's own tools.
+KERNEL_LIBS=$R/f/lib:$R/pykit/py/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 mkdir -p "$R" && cat > "$R/fonts.conf" <<XML
 <?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">

@@ -6,5 +6,5 @@ set -u; cd "$(dirname "$0")/../.."; . bench/gpu/common.sh
 mkdir -p lib/target environment/kernel/target && tar -xf "$K/b/jars.tar" -C lib/target || exit 1
 rm -rf environment/kernel/target/doc-sources
 mv lib/target/aelab-kernel.jar lib/target/doc-sources environment/kernel/target/
-java -cp "lib/target/aelab-lib.jar:lib/target/classpath/*" -Dai.djl.offline=true bench/gpu/GpuCheck.java 2>&1 \
+LD_LIBRARY_PATH=$KERNEL_LIBS java -cp "lib/target/aelab-lib.jar:lib/target/classpath/*" -Dai.djl.offline=true bench/gpu/GpuCheck.java 2>&1 \
   | grep -v "^Picked up\|INFO"

@@ -6,7 +6,7 @@ OUT=${OUT:-/tmp/aelab-gpu-out}; mkdir -p "$OUT"
 environment/kernel/install-kernel.sh --data-dir "$JUPYTER_PATH" --java "$R/jre0/bin/java" --no-cds --no-mkl-shim || exit 1
 start=$(date +%s)
 AELAB_RESULTS_DIR=$OUT/results AELAB_CHECKPOINT_DIR=/tmp/aelab-checkpoints AELAB_EPOCHS=${EPOCHS:-100} \
-  timeout "${NOTEBOOK_TIMEOUT:-300}" $PYK environment/kernel/src/test/resources/run_notebook.py aelab-java \
+  LD_LIBRARY_PATH=$KERNEL_LIBS timeout "${NOTEBOOK_TIMEOUT:-300}" $PYK environment/kernel/src/test/resources/run_notebook.py aelab-java \
   notebooks/02-autoencoder.ipynb "$OUT/02-autoencoder.ipynb" 600
 echo "notebook 02, EPOCHS=${EPOCHS:-100}: $(( $(date +%s) - start )) s"
 $PYK - "$OUT/02-autoencoder.ipynb" <<'PY'
@@ -18,6 +18,6 @@ for cell in json.load(open(sys.argv[1]))["cells"]:
         elif output.get("name") == "stdout" and "Done:" in "".join(output["text"]):
             print("".join(output["text"]).strip().splitlines()[-1])
 PY
-timeout "${BENCH_TIMEOUT:-300}" $PYK bench/bench.py --python "$TORCH_PYTHON" ${BENCH_GPU---gpu} --skip-pca --skip-kernel \
+LD_LIBRARY_PATH=$KERNEL_LIBS timeout "${BENCH_TIMEOUT:-300}" $PYK bench/bench.py --python "$TORCH_PYTHON" ${BENCH_GPU---gpu} --skip-pca --skip-kernel \
   --skip-shipped --models "${BENCH_MODELS:-ae,vae}" --epochs "${BENCH_EPOCHS:-5}" --warmup 1 --gemm-rounds 3 \
   --out "$OUT/bench-results.json"
