@@ -372,7 +372,9 @@ def measure_model(key, args, env_extra, results, save):
     samples = args.train_limit or TRAIN_SIZE
     gflop = gflop_per_epoch(spec["layers"], samples, first_layers=spec.get("first_layers", 1))
     log(f"{key}: kernel executes {notebook} up to its training cell")
-    results["detail"].setdefault("notebooks", {})[key] = str(notebook)
+    # Relative to the project when inside it, so that a committed results file names no machine's paths.
+    results["detail"].setdefault("notebooks", {})[key] = str(
+        notebook.relative_to(ROOT) if notebook.is_relative_to(ROOT) else notebook)
     kernel = Kernel(env_extra)
     twins = {}
     try:
