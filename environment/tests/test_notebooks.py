@@ -88,6 +88,19 @@ def texts(nb):
             v for k, v in output.get("data", {}).items() if k.startswith("text/"))
 
 
+def assert_cells_ran_cleanly(case, nb, **labels):
+    """Every code cell of the executed `nb` ran, with no error and nothing on stderr (a subtest per cell)."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        with case.subTest(cell=index, **labels):
+            case.assertIsNotNone(cell.execution_count, "cell did not run")
+            for output in cell.outputs:
+                case.assertNotEqual(output.output_type, "error", f"{output.get('ename')}: {output.get('evalue')}")
+                if output.output_type == "stream":
+                    case.assertNotEqual(output.name, "stderr", output.text)
+
+
 def close(shown, value, digits=4):
     """`shown` is `value` as the tables print it (4 significant digits)."""
     return math.isclose(float(shown.replace(",", "")), value, rel_tol=0.6 * 10 ** (1 - digits))
@@ -111,16 +124,7 @@ class EveryNotebook(unittest.TestCase):
 
     def test_every_code_cell_ran_without_error_or_stderr(self):
         for name in NOTEBOOKS:
-            nb = nbformat.read(SITE / f"{name}.ipynb", as_version=4)
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code":
-                    continue
-                with self.subTest(notebook=name, cell=index):
-                    self.assertIsNotNone(cell.execution_count, "cell did not run")
-                    for output in cell.outputs:
-                        self.assertNotEqual(output.output_type, "error", output.get("evalue"))
-                        if output.output_type == "stream":
-                            self.assertNotEqual(output.name, "stderr", output.text)
+            assert_cells_ran_cleanly(self, nbformat.read(SITE / f"{name}.ipynb", as_version=4), notebook=name)
 
     def test_every_image_is_a_real_png(self):
         for name in NOTEBOOKS:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import nbformat
 
+from test_notebooks import assert_cells_ran_cleanly
+
 ROOT = Path(__file__).resolve().parents[2]
 ALONE = Path(os.environ.get("ALONE_DIR", ROOT / "build" / "test-alone"))
 NAME = "02-autoencoder"
@@ -36,16 +38,7 @@ class AutoencoderRunAlone(unittest.TestCase):
         self.assertEqual([NAME], list(json.loads((ALONE / "results.json").read_text())["notebooks"]))
 
     def test_every_code_cell_ran_without_error_or_stderr(self):
-        for index, cell in enumerate(self.nb.cells):
-            if cell.cell_type != "code":
-                continue
-            with self.subTest(cell=index):
-                self.assertIsNotNone(cell.execution_count, "cell did not run")
-                for output in cell.outputs:
-                    self.assertNotEqual(output.output_type, "error",
-                                        f"{output.get('ename')}: {output.get('evalue')}")
-                    if output.output_type == "stream":
-                        self.assertNotEqual(output.name, "stderr", output.text)
+        assert_cells_ran_cleanly(self, self.nb)
 
     def test_missing_pca_results_are_explained_not_divided_by(self):
         text = self.text()
