@@ -4,8 +4,9 @@ the per-epoch loss series it saves, at full precision.
 
 The engine is deterministic for a fixed seed on a fixed machine, so every run should match the first
 to the last bit. A run that parts from the others at some epoch met a wrong result somewhere in that
-epoch: this is how the oneMKL vendor shim the kernel once preloaded was caught (docs/benchmarks.md,
-"Repeatability"). Two runs at a time keep both cores busy, as a main job beside other work does.
+epoch. This is how DJL's mul(Number), which can free its number before the backward pass reads
+it, was found (docs/benchmarks.md, "Repeatability"; org.aelab.training.Constant). Two runs at a time
+keep both cores busy, as a main job beside other work does.
 
     bench/repeat_runs.py --notebook 04 --runs 6 --epochs 40
     JUPYTER_PATH=DIR bench/repeat_runs.py ...     # a kernel installed with install-kernel.sh --data-dir DIR
