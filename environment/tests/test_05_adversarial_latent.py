@@ -15,6 +15,8 @@ from pathlib import Path
 
 import nbformat
 
+from test_notebooks import read_executed
+
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "build" / "test-site"))
 NAME = "05-adversarial-latent"
@@ -39,10 +41,7 @@ def image_row_size(widths, height):
 class AdversarialLatent(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        path = SITE / f"{NAME}.ipynb"
-        if not path.is_file():
-            raise unittest.SkipTest(f"{path} is missing: run build_site.py --smoke --only 05 first")
-        cls.nb = nbformat.read(path, as_version=4)
+        cls.nb = read_executed(SITE / f"{NAME}.ipynb", "run build_site.py --smoke --only 05 first")
         cls.results = json.loads((SITE / "results.json").read_text())["notebooks"][NAME]["models"]
 
     def cell(self, text):

@@ -88,6 +88,13 @@ def texts(nb):
             v for k, v in output.get("data", {}).items() if k.startswith("text/"))
 
 
+def read_executed(path, how_to_build):
+    """The executed notebook at `path`; the test class is skipped, saying how to build it, when it is missing."""
+    if not path.is_file():
+        raise unittest.SkipTest(f"{path} is missing: {how_to_build}")
+    return nbformat.read(path, as_version=4)
+
+
 def assert_cells_ran_cleanly(case, nb, **labels):
     """Every code cell of the executed `nb` ran, with no error and nothing on stderr (a subtest per cell)."""
     for index, cell in enumerate(nb.cells):

@@ -12,9 +12,7 @@ import os
 import unittest
 from pathlib import Path
 
-import nbformat
-
-from test_notebooks import assert_cells_ran_cleanly
+from test_notebooks import assert_cells_ran_cleanly, read_executed
 
 ROOT = Path(__file__).resolve().parents[2]
 ALONE = Path(os.environ.get("ALONE_DIR", ROOT / "build" / "test-alone"))
@@ -24,10 +22,7 @@ NAME = "02-autoencoder"
 class AutoencoderRunAlone(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        path = ALONE / f"{NAME}.ipynb"
-        if not path.is_file():
-            raise unittest.SkipTest(f"{path} is missing: environment/test.sh builds it (see this file's comment)")
-        cls.nb = nbformat.read(path, as_version=4)
+        cls.nb = read_executed(ALONE / f"{NAME}.ipynb", "environment/test.sh builds it (see this file's comment)")
 
     def text(self):
         return "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
