@@ -98,7 +98,10 @@ fi
 # nothing reaches any more (a re-run cell's old data, say) give their native memory back.
 jvm_opts=("-Djava.awt.headless=true" "-Xmx$heap" "-Dai.djl.offline=true"
           "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
-          "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error")
+          "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error"
+          # A model that a re-run cell replaced is freed by the collector (the engine agent), not close():
+          # DJL would warn about each one under whatever cell runs next.
+          "-Dorg.slf4j.simpleLogger.log.ai.djl.BaseModel=error")
 [ "$engine_agent" = no ] || jvm_opts=("-javaagent:$agent_jar" "${jvm_opts[@]}")
 # Lets DJL's native PyTorch load without warnings on JDKs that know the option.
 if "$java_cmd" --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then

@@ -140,7 +140,7 @@ final class CellRunner {
         for (SnippetEvent event : events) {
             if (event.causeSnippet() != null) {
                 if (event.status() == Snippet.Status.OVERWRITTEN) {
-                    replacedValues.overwritten(event.snippet());
+                    replacedValues.overwritten(event.snippet(), event.causeSnippet());
                 }
                 continue;
             }

@@ -76,12 +76,14 @@ final class SnippetLoader extends URLClassLoader implements LoaderDelegate {
     }
 
     /**
-     * Clears what the earlier declarations of variable {@code name} (snippet {@code id}) still hold. JShell
-     * keeps every version of a snippet's class, and a redeclared variable's old value stays in the old
-     * class's static field, reachable for good; only the newest version is the variable. Returns whether an
-     * object was let go.
+     * Clears what the declarations of variable {@code name} in snippet {@code id} still hold, now that a
+     * new declaration replaced them. JShell keeps every version of a snippet's class ({@code $JShell$12},
+     * then {@code $JShell$12B} when it recompiles the snippet because something it uses changed, with the
+     * value carried over), and a replaced variable's value stays in the old class's static field, reachable
+     * for good. When the new declaration kept the snippet's id ({@code keepNewest}), its newest version is
+     * the variable itself and stays. Returns whether an object was let go.
      */
-    boolean clearReplacedVariable(String id, String name) {
+    boolean clearReplacedVariable(String id, String name, boolean keepNewest) {
         Pattern versions = Pattern.compile("REPL\\.\\$JShell\\$" + Pattern.quote(id) + "[A-Z]*");
         List<Class<?>> matching = new ArrayList<>();
         synchronized (installOrder) {
@@ -92,7 +94,8 @@ final class SnippetLoader extends URLClassLoader implements LoaderDelegate {
             }
         }
         boolean released = false;
-        for (Class<?> old : matching.subList(0, Math.max(0, matching.size() - 1))) {
+        int replacedVersions = keepNewest ? Math.max(0, matching.size() - 1) : matching.size();
+        for (Class<?> old : matching.subList(0, replacedVersions)) {
             try {
                 Field field = old.getDeclaredField(name);
                 if (Modifier.isStatic(field.getModifiers()) && !field.getType().isPrimitive()) {
