@@ -101,7 +101,11 @@ jvm_opts=("-Djava.awt.headless=true" "-Xmx$heap" "-Dai.djl.offline=true"
           "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error"
           # A model that a re-run cell replaced is freed by the collector (the engine agent), not close():
           # DJL would warn about each one under whatever cell runs next.
-          "-Dorg.slf4j.simpleLogger.log.ai.djl.BaseModel=error")
+          "-Dorg.slf4j.simpleLogger.log.ai.djl.BaseModel=error"
+          # After the collection that follows a cell that redeclared a variable, the heap shrinks to
+          # what is live plus 30% (the default keeps up to 70% free): otherwise each re-run of a data
+          # cell left about 75 MB more heap resident, up to 1.5 GB (docs/djl-scalar-gradients.md).
+          "-XX:MaxHeapFreeRatio=30" "-XX:MinHeapFreeRatio=10")
 [ "$engine_agent" = no ] || jvm_opts=("-javaagent:$agent_jar" "${jvm_opts[@]}")
 # Lets DJL's native PyTorch load without warnings on JDKs that know the option.
 if "$java_cmd" --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then
@@ -174,9 +178,11 @@ spec = {
         # glibc otherwise maps every block over 128 KiB afresh and hands it back on free: PyTorch's
         # activations and gradients (0.1-1.6 MB each, thousands per epoch) then cost a page fault per
         # 4 KiB on every step. Serving them from the heap, and keeping up to 256 MiB of it after
-        # frees, halved an epoch of notebook 02 (docs/benchmarks.md). 32 MiB is glibc's largest
-        # allowed threshold; larger arrays (the data sets) are still mapped on their own.
-        "MALLOC_MMAP_THRESHOLD_": "33554432",
+        # frees, halved an epoch of notebook 02 (docs/benchmarks.md). Blocks over 4 MiB (data sets,
+        # a test set's activations) are still mapped on their own, so that freeing them gives the
+        # memory back: with 32 MiB, each re-run of notebook 02's data cell left its 31 MB test set
+        # in the heap, about 55 MB more resident per run (docs/djl-scalar-gradients.md).
+        "MALLOC_MMAP_THRESHOLD_": "4194304",
         "MALLOC_TRIM_THRESHOLD_": "268435456",
     },
     "metadata": {"debugger": False},

@@ -22,7 +22,10 @@ import net.bytebuddy.dynamic.ClassFileLocator;
  *       the agent is loaded at start-up ({@code -javaagent}), so that it sees every manager from the first.
  * </ol>
  *
- * <p>Three ways in, all idempotent (the system property {@value #STATUS_PROPERTY} says which one ran):
+ * <p>Three ways in, all idempotent (the system property {@value #STATUS_PROPERTY} says which one ran).
+ * The setting {@code AELAB_ENGINE_AGENT=off} (or {@code -Daelab.engine_agent=off}) keeps both fixes out, to
+ * measure what they fix and what they cost ({@code bench/where_time_goes.py --variant no-agent
+ * AELAB_ENGINE_AGENT off}); DJL's scalar operations then give wrong gradients at random.
  * <ul>
  *   <li>{@code java -javaagent:agent/target/aelab-agent.jar ...}: both fixes; the {@code aelab-java}
  *       kernel starts this way;
@@ -35,8 +38,14 @@ import net.bytebuddy.dynamic.ClassFileLocator;
  */
 public final class EngineAgent {
 
-    /** Set once the fixes are in place: {@code "startup"} (both fixes) or {@code "attached"} (gradients only). */
+    /**
+     * Set once the fixes are in place: {@code "startup"} (both fixes) or {@code "attached"} (gradients only);
+     * {@code "off"} when the setting keeps them out.
+     */
     public static final String STATUS_PROPERTY = "aelab.engine_agent";
+
+    /** The environment variable of the same setting. */
+    static final String SETTING_VARIABLE = "AELAB_ENGINE_AGENT";
 
     private EngineAgent() {
     }
@@ -60,7 +69,7 @@ public final class EngineAgent {
      *         with {@code -javaagent} instead
      */
     public static synchronized String install() {
-        String status = System.getProperty(STATUS_PROPERTY);
+        String status = status();
         if (status != null) {
             return status;
         }
@@ -77,13 +86,27 @@ public final class EngineAgent {
         return System.getProperty(STATUS_PROPERTY);
     }
 
-    /** How the fixes came in, or null when they are not in this JVM. */
+    /** How the fixes came in ({@code "startup"}, {@code "attached"}), {@code "off"}, or null when not yet in. */
     public static String status() {
-        return System.getProperty(STATUS_PROPERTY);
+        String status = System.getProperty(STATUS_PROPERTY);
+        String variable = System.getenv(SETTING_VARIABLE);
+        if (status == null && variable != null && !variable.isEmpty()) {
+            if (!variable.equals("off")) {
+                throw new IllegalStateException(SETTING_VARIABLE + "=" + variable + " is not a setting of the aelab "
+                        + "engine agent: unset it, or set it to off to keep the agent out");
+            }
+            System.setProperty(STATUS_PROPERTY, "off");
+            return "off";
+        }
+        if (status != null && !status.equals("startup") && !status.equals("attached") && !status.equals("off")) {
+            throw new IllegalStateException("-D" + STATUS_PROPERTY + "=" + status + " is not a setting of the aelab "
+                    + "engine agent: leave it unset, or set it to off to keep the agent out");
+        }
+        return status;
     }
 
     private static synchronized void apply(Instrumentation instrumentation, boolean atStartup) {
-        if (System.getProperty(STATUS_PROPERTY) != null) {
+        if (status() != null) {
             return;
         }
         // The advice classes name DJL types, which this class loader may not see: Byte Buddy reads their

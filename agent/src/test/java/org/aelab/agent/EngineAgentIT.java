@@ -46,7 +46,7 @@ class EngineAgentIT {
 
     @Test
     void withoutTheAgentTheSweepFindsTheBug() throws Exception {
-        Matcher summary = sweepInNewJvm(false);
+        Matcher summary = sweepInNewJvm("none");
         assertTrue(Integer.parseInt(summary.group(3)) >= 10,
                 "without the agent, DJL's mul/div/pow by a number and the losses built on them should lose "
                         + "their gradients to the collector: " + summary.group());
@@ -54,9 +54,16 @@ class EngineAgentIT {
 
     @Test
     void installingAtRunTimeFixesAPlainJvm() throws Exception {
-        Matcher summary = sweepInNewJvm(true);
+        Matcher summary = sweepInNewJvm("install");
         assertTrue(Integer.parseInt(summary.group(2)) >= 60, summary.group());
         assertEquals(0, Integer.parseInt(summary.group(3)), summary.group());
+    }
+
+    @Test
+    void theOffSettingKeepsTheAgentOutEvenWhenLoadedAtStartUp() throws Exception {
+        Matcher summary = sweepInNewJvm("off");
+        assertTrue(Integer.parseInt(summary.group(3)) >= 10,
+                "AELAB_ENGINE_AGENT=off should leave DJL as it is, bug included: " + summary.group());
     }
 
     @Test
@@ -87,16 +94,25 @@ class EngineAgentIT {
         dropped.newSubManager().ones(new Shape(500, 500));
     }
 
-    private static Matcher sweepInNewJvm(boolean install) throws Exception {
+    /** The sweep in a new JVM: without the agent ("none"), installed at run time, or loaded but set off. */
+    private static Matcher sweepInNewJvm(String agent) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Dai.djl.offline=true",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-cp", System.getProperty("java.class.path"),
-                ScalarGradientSweep.class.getName(), "3"));
-        if (install) {
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        if (agent.equals("off")) {
+            command.add("-javaagent:" + Path.of("target", "aelab-agent.jar").toAbsolutePath());
+        }
+        command.addAll(List.of("-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-cp",
+                System.getProperty("java.class.path"), ScalarGradientSweep.class.getName(), "3"));
+        if (agent.equals("install") || agent.equals("off")) {
             command.add("install");
         }
         Path log = Files.createTempFile("sweep", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove(EngineAgent.SETTING_VARIABLE);
+        if (agent.equals("off")) {
+            builder.environment().put(EngineAgent.SETTING_VARIABLE, "off");
+        }
+        Process process = builder.start();
         assertTrue(process.waitFor(10, TimeUnit.MINUTES), "the sweep took more than 10 minutes");
         String output = Files.readString(log);
         Files.delete(log);

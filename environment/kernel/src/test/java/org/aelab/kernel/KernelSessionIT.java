@@ -193,7 +193,7 @@ class KernelSessionIT {
             assertOk(r);
             assertEquals("[14.0, 38.0, 62.0, 38.0, 126.0, 214.0, 62.0, 214.0, 366.0]", stream(r, "stdout").strip());
             boolean x86 = "amd64".equals(System.getProperty("os.arch")) || "x86_64".equals(System.getProperty("os.arch"));
-            assertEquals(x86 + " 33554432", plain(r), describe(r));
+            assertEquals(x86 + " 4194304", plain(r), describe(r));
         });
     }
 
