@@ -107,7 +107,10 @@ if [ "$cds" = yes ]; then
     mkdir -p "$target/kernels/$name"
     cds_dir="$(cd "$target/kernels/$name" && pwd)/cds"
   else
-    cds_dir="$root/environment/kernel/target/cds/$name"
+    # One archive per destination: the tests' private kernel (test.sh) never replaces the one the
+    # reader's kernel maps.
+    destination="$(printf '%s' "$mode:$target:${JUPYTER_DATA_DIR:-}" | sha256sum | cut -c1-12)"
+    cds_dir="$root/environment/kernel/target/cds/$name-$destination"
   fi
   rm -rf "$cds_dir"
   if IJAVA_CLASSPATH="$classpath_globs" IJAVA_STARTUP_SCRIPTS_PATH="$startup_globs" AELAB_KERNEL_SOURCES="$doc_sources" \
@@ -138,7 +141,7 @@ spec_dir="$(mktemp -d)"
 trap 'rm -rf "$spec_dir"' EXIT
 LAUNCHER="$(printf '%s\n' "${launcher[@]}")" JAVA_CMD="$java_cmd" JVM_OPTS="$(printf '%s\n' "${jvm_opts[@]}")" \
 KERNEL_JAR="$kernel_jar" DOC_SOURCES="$doc_sources" \
-DISPLAY_NAME="Java $java_major (aelab)" \
+DISPLAY_NAME="Java (aelab)" \
 CLASSPATH_GLOBS="$classpath_globs" STARTUP_GLOBS="$startup_globs" MKL_SHIM="$shim" \
   /usr/bin/env python3 - "$spec_dir/kernel.json" <<'PY'
 import json, os, sys
