@@ -142,6 +142,14 @@ class EveryNotebook(unittest.TestCase):
                 spec = nbformat.read(path, as_version=4).metadata.kernelspec
                 self.assertEqual(("aelab-java", installed), (spec.name, spec.display_name))
 
+    def test_published_results_are_readable_like_the_rest_of_the_site(self):
+        site_mode = (SITE / "index.html").stat().st_mode & 0o777
+        files = sorted((SITE / "results").glob("*.json"))
+        self.assertTrue(files, "no results/*.json published")
+        for path in files:
+            with self.subTest(file=path.name):
+                self.assertEqual(oct(site_mode), oct(path.stat().st_mode & 0o777))
+
     def test_every_code_cell_ran_without_error_or_stderr(self):
         for name in NOTEBOOKS:
             assert_cells_ran_cleanly(self, nbformat.read(SITE / f"{name}.ipynb", as_version=4), notebook=name)

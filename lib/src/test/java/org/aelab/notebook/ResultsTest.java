@@ -64,6 +64,11 @@ class ResultsTest {
         try (var listing = Files.list(file.getParent())) {
             assertEquals(1, listing.count(), "no temporary file left behind");
         }
+        // Published with the site, so readable like a file created there the ordinary way.
+        Path ordinary = Files.writeString(buildDir.resolve("ordinary.txt"), "x");
+        if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            assertEquals(Files.getPosixFilePermissions(ordinary), Files.getPosixFilePermissions(file));
+        }
     }
 
     @Test
