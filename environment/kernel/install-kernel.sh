@@ -139,6 +139,9 @@ fi
 
 spec_dir="$(mktemp -d)"
 trap 'rm -rf "$spec_dir"' EXIT
+# The kernel's logo (launcher, kernel menus). JupyterLab 4's running-kernels panel also needs one: for
+# a kernelspec without any logo it throws a TypeError into the browser console.
+cp "$here/logo/logo-svg.svg" "$spec_dir/logo-svg.svg"
 LAUNCHER="$(printf '%s\n' "${launcher[@]}")" JAVA_CMD="$java_cmd" JVM_OPTS="$(printf '%s\n' "${jvm_opts[@]}")" \
 KERNEL_JAR="$kernel_jar" DOC_SOURCES="$doc_sources" \
 DISPLAY_NAME="Java (aelab)" \
@@ -181,7 +184,7 @@ PY
 case "$mode" in
   data-dir)
     mkdir -p "$target/kernels/$name"
-    cp "$spec_dir/kernel.json" "$target/kernels/$name/kernel.json"
+    cp "$spec_dir/kernel.json" "$spec_dir/logo-svg.svg" "$target/kernels/$name/"
     echo "Installed kernelspec '$name' in $target/kernels/$name (use JUPYTER_PATH=$target)"
     ;;
   prefix|user)
