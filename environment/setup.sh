@@ -6,6 +6,8 @@
 #   environment/setup.sh            # on Debian 12 (bookworm) or 13 (trixie): apt-get installs what is missing
 #   environment/setup.sh --no-apt   # any system: no apt-get; checks that what the project needs is there
 #                                   # (AELAB_NO_APT=1 does the same for main.sh, test.sh and notebook.sh)
+#   environment/setup.sh --packages-only   # only the system part (as root), e.g. before the
+#                                   # build runs as another user (environment/Dockerfile)
 #
 # Environment: JUPYTER_DATA_DIR (where `jupyter kernelspec install --user` puts the kernel, as
 # Jupyter itself reads it; test.sh points it at build/jupyter-data so the tests never touch yours).
@@ -13,10 +15,12 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NO_APT="${AELAB_NO_APT:-0}"
+PACKAGES_ONLY=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-apt) NO_APT=1 ;;
-        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --packages-only) PACKAGES_ONLY=1 ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "setup.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -126,6 +130,10 @@ command -v jshell >/dev/null || die "jshell not found: install a full JDK 17+ (o
 [ "$(java_major)" -ge 17 ] || die "java $(java_major) found; the project needs JDK 17 or newer on PATH"
 command -v npm >/dev/null || die "npm not found: the build needs it to fetch plotly.js (apt-get install npm)"
 node_ok || die "Node.js $(node --version 2>/dev/null || echo missing) found; the browser tests need Node.js 18 or newer"
+if [ "$PACKAGES_ONLY" = 1 ]; then
+    log "packages ready on $os_name (--packages-only: no build, no kernel)"
+    exit 0
+fi
 
 log "building with Maven (helper jar, kernel)"
 (cd "$ROOT" && mvn -B -q -DskipTests package) || die "Maven build failed; run 'mvn -B package' in $ROOT to see why"

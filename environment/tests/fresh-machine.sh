@@ -66,48 +66,8 @@ case "$SUITE" in
     *) die "--suite must be bookworm (Debian 12) or trixie (Debian 13), the releases set-up knows; not '$SUITE'" ;;
 esac
 
-# The Debian archive and security mirrors this machine's apt uses: the first "deb" entry for a
-# Debian suite with the main component, in deb822 .sources files or one-line sources.list files.
-apt_mirror() {  # $1: archive | security
-    /usr/bin/python3 - "$1" /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list <<'PY'
-import re, sys
-want, files = sys.argv[1], sys.argv[2:]
-entries = []  # (uri, suites, components)
-for name in files:
-    try:
-        text = open(name).read()
-    except OSError:
-        continue
-    if name.endswith(".sources"):
-        for stanza in re.split(r"\n\s*\n", text):
-            fields, key = {}, None
-            for line in stanza.splitlines():
-                if line.startswith("#") or not line.strip():
-                    continue
-                if line[0].isspace() and key:
-                    fields[key] += " " + line.strip()
-                elif ":" in line:
-                    key, value = line.split(":", 1)
-                    key = key.strip().lower()
-                    fields[key] = value.strip()
-            if "deb" in fields.get("types", "").split() and fields.get("enabled", "yes").lower() != "no":
-                for uri in fields.get("uris", "").split():
-                    entries.append((uri, fields.get("suites", "").split(), fields.get("components", "").split()))
-    else:
-        for line in text.splitlines():
-            words = re.sub(r"\[[^]]*\]", " ", line.split("#", 1)[0]).split()
-            if len(words) >= 4 and words[0] == "deb":
-                entries.append((words[1], [words[2]], words[3:]))
-debian = re.compile(r"^(buster|bullseye|bookworm|trixie|forky|sid|oldoldstable|oldstable|stable|testing|unstable)(-updates|-security)?$")
-for uri, suites, components in entries:
-    for suite in suites:
-        match = debian.match(suite)
-        if match and "main" in components and (match.group(2) == "-security") == (want == "security"):
-            print(uri.rstrip("/"))
-            sys.exit(0)
-sys.exit(1)
-PY
-}
+# The Debian archive and security mirrors this machine's apt uses (apt-mirror.py).
+apt_mirror() { /usr/bin/python3 "$ROOT/environment/tests/apt-mirror.py" "$1"; }  # $1: archive | security
 if [ -z "$MIRROR" ]; then
     MIRROR="$(apt_mirror archive)" ||
         die "found no Debian mirror in this machine's apt sources (/etc/apt/sources.list.d/*.sources, sources.list); pass --mirror URL"
