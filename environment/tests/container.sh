@@ -127,33 +127,79 @@ in_image bash -c 'ls /home/aelab/aelab/build/site/index.html /home/aelab/aelab/b
 log "kernel round trip as aelab"
 in_image /usr/bin/python3 - <<'PY' || die "the kernel round trip failed in the image"
 import jupyter_client
-spec = jupyter_client.kernelspec.KernelSpecManager().get_kernel_spec("aelab-java")
-assert spec.display_name == "Java (aelab)", spec.display_name
-manager, client = jupyter_client.manager.start_new_kernel(kernel_name="aelab-java", startup_timeout=120)
-results = []
-client.execute_interactive("var answer = 6 * 7; answer", timeout=120, output_hook=results.append)
-values = [m["content"]["data"]["text/plain"] for m in results if m["msg_type"] == "execute_result"]
-assert values == ["42"], results
-print("kernel 'Java (aelab)' answered", values[0])
-client.stop_channels()
-manager.shutdown_kernel(now=True)
+
+
+def round_trip():
+    spec = jupyter_client.kernelspec.KernelSpecManager().get_kernel_spec("aelab-java")
+    assert spec.display_name == "Java (aelab)", spec.display_name
+    manager, client = jupyter_client.manager.start_new_kernel(kernel_name="aelab-java", startup_timeout=120)
+    try:
+        results = []
+        client.execute_interactive("var answer = 6 * 7; answer", timeout=120, output_hook=results.append)
+        values = [m["content"]["data"]["text/plain"] for m in results if m["msg_type"] == "execute_result"]
+        assert values == ["42"], results
+        print("kernel 'Java (aelab)' answered", values[0])
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+round_trip()  # in a function, so that the client is gone before the interpreter shuts down
 PY
 
 log "the image's command serves JupyterLab"
-in_image bash -s <<'SH' || die "the image's JupyterLab did not answer"
-# The image's CMD on another port: 8888 may be in use on this machine, which the container shares.
+# The image's own CMD, user and port, as `docker run` takes them from the image's configuration.
+mapfile -d '' image_cmd < <(buildah inspect --type image "$IMAGE" | /usr/bin/python3 -c '
+import json, sys
+config = json.load(sys.stdin)["OCIv1"]["config"]
+cmd, user, ports = config.get("Cmd") or [], config.get("User"), config.get("ExposedPorts") or {}
+problems = [what for what, ok in [
+    ("runs as user aelab", user == "aelab"),
+    ("exposes 8888/tcp", "8888/tcp" in ports),
+    ("runs jupyter lab", cmd[:2] == ["/usr/bin/jupyter", "lab"]),
+    ("listens on --ip=0.0.0.0", "--ip=0.0.0.0" in cmd),
+    ("serves --port=8888", "--port=8888" in cmd),
+] if not ok]
+if problems:
+    sys.exit("the image config does not do this: " + "; ".join(problems) + f" (User {user!r}, Cmd {cmd})")
+sys.stdout.write("\0".join(cmd) + "\0")
+') && [ ${#image_cmd[@]} -gt 0 ] || die "the image's configuration is not the one environment/Dockerfile describes"
+in_image bash -s -- "${image_cmd[@]}" <<'SH' || die "the image's JupyterLab did not answer"
+# 8888 may be in use on this machine, whose network the container shares: the same command with
+# a free port in its place (and a known token, so that the check can log in).
 port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-/usr/bin/jupyter lab --no-browser --ip=0.0.0.0 --port=8888 --ServerApp.root_dir=/home/aelab/aelab/notebooks \
-    --port="$port" --port-retries=0 --ServerApp.token=check > /tmp/lab.log 2>&1 &
+command=()
+for argument in "$@"; do
+    [ "$argument" = "--port=8888" ] && argument="--port=$port"
+    command+=("$argument")
+done
+cd /home/aelab/aelab
+"${command[@]}" --port-retries=0 --ServerApp.token=check > /tmp/lab.log 2>&1 &
+lab=$!
 for _ in $(seq 120); do
-    if /usr/bin/python3 -c "import urllib.request, sys; sys.exit(0 if b'02-autoencoder.ipynb' in urllib.request.urlopen('http://127.0.0.1:$port/api/contents?token=check').read() else 1)" 2>/dev/null; then
-        echo "JupyterLab $(/usr/bin/jupyter lab --version) lists the notebooks"
-        kill %1
+    if /usr/bin/python3 - "$port" <<'PY' 2>/dev/null
+import json, sys, urllib.request
+api = f"http://127.0.0.1:{sys.argv[1]}/api"
+listing = json.load(urllib.request.urlopen(f"{api}/contents?token=check"))
+names = sorted(item["name"] for item in listing["content"])
+assert "02-autoencoder.ipynb" in names, names
+kernels = json.load(urllib.request.urlopen(f"{api}/kernelspecs?token=check"))["kernelspecs"]
+assert kernels["aelab-java"]["spec"]["display_name"] == "Java (aelab)", kernels
+print("JupyterLab lists", " ".join(name for name in names if name.endswith(".ipynb")),
+      "and offers the kernel", kernels["aelab-java"]["spec"]["display_name"])
+PY
+    then
+        echo "served by: ${command[*]}"
+        echo "JupyterLab $(/usr/bin/jupyter lab --version 2>/dev/null)"
+        kill "$lab"
+        wait "$lab" 2>/dev/null || true
         exit 0
     fi
+    kill -0 "$lab" 2>/dev/null || break
     sleep 1
 done
 cat /tmp/lab.log
+kill "$lab" 2>/dev/null || true
 exit 1
 SH
 
