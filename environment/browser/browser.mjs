@@ -69,13 +69,17 @@ export async function serveDirectory(root) {
 }
 
 /**
- * Starts `jupyter notebook` on a free loopback port with a random token, serving `notebookDir`;
- * resolves to { url(path), close() } once its API answers. The kernel is the user's aelab-java.
+ * Starts a Jupyter server on a free loopback port with a random token, serving `notebookDir`;
+ * resolves to { url(path), close() } once its API answers. `app` is 'notebook' (Notebook 6) or 'lab'
+ * (JupyterLab, with its settings and workspaces in `notebookDir`'s hidden folders, so the reader's
+ * own stay untouched, and no update or news check, which would go to the internet). The kernel is
+ * the aelab-java that JUPYTER_PATH / JUPYTER_DATA_DIR name (test.sh: the tests' private one).
  */
-export async function startNotebookServer(notebookDir, jupyter = process.env.JUPYTER ?? '/usr/bin/jupyter') {
+export async function startNotebookServer(notebookDir, jupyter = process.env.JUPYTER ?? '/usr/bin/jupyter', app = 'notebook') {
   const { spawn } = await import('node:child_process');
   const { createServer: createNetServer } = await import('node:net');
   const { randomBytes } = await import('node:crypto');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
   const token = randomBytes(16).toString('hex');
   const port = await new Promise((resolve) => {
     const probe = createNetServer().listen(0, '127.0.0.1', () => {
@@ -83,9 +87,21 @@ export async function startNotebookServer(notebookDir, jupyter = process.env.JUP
       probe.close(() => resolve(p));
     });
   });
-  const server = spawn(jupyter, ['notebook', '--no-browser', '--allow-root', '--ip=127.0.0.1', `--port=${port}`,
-    '--port-retries=0', `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`],
-  { stdio: ['ignore', 'ignore', 'pipe'] });
+  const common = ['--no-browser', '--allow-root', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0'];
+  let args;
+  const env = { ...process.env };
+  if (app === 'lab') {
+    env.JUPYTERLAB_SETTINGS_DIR = join(notebookDir, '.lab-settings');
+    env.JUPYTERLAB_WORKSPACES_DIR = join(notebookDir, '.lab-workspaces');
+    const notification = join(env.JUPYTERLAB_SETTINGS_DIR, '@jupyterlab', 'apputils-extension');
+    mkdirSync(notification, { recursive: true });
+    writeFileSync(join(notification, 'notification.jupyterlab-settings'), JSON.stringify({ fetchNews: 'false', checkForUpdates: false }));
+    args = ['lab', ...common, `--ServerApp.token=${token}`, `--ServerApp.root_dir=${notebookDir}`,
+      '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'];
+  } else {
+    args = ['notebook', ...common, `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`];
+  }
+  const server = spawn(jupyter, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
   let log = '';
   server.stderr.on('data', (chunk) => { log += chunk; });
   const exited = new Promise((resolve) => server.on('exit', resolve));
@@ -95,8 +111,8 @@ export async function startNotebookServer(notebookDir, jupyter = process.env.JUP
     try {
       if ((await fetch(url('api/status'))).ok) break;
     } catch { /* not listening yet */ }
-    if (server.exitCode !== null) throw new Error(`jupyter notebook exited ${server.exitCode}:\n${log}`);
-    if (Date.now() > deadline) throw new Error(`jupyter notebook did not answer on port ${port}:\n${log}`);
+    if (server.exitCode !== null) throw new Error(`jupyter ${app} exited ${server.exitCode}:\n${log}`);
+    if (Date.now() > deadline) throw new Error(`jupyter ${app} did not answer on port ${port}:\n${log}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   return {

@@ -124,7 +124,10 @@ if [ "$cds" = yes ]; then
     mkdir -p "$target/kernels/$name"
     cds_dir="$(cd "$target/kernels/$name" && pwd)/cds"
   else
-    cds_dir="$root/environment/kernel/target/cds/$name"
+    # One archive per destination: the tests' private kernel (test.sh) never replaces the one the
+    # reader's kernel maps.
+    destination="$(printf '%s' "$mode:$target:${JUPYTER_DATA_DIR:-}" | sha256sum | cut -c1-12)"
+    cds_dir="$root/environment/kernel/target/cds/$name-$destination"
   fi
   rm -rf "$cds_dir"
   if IJAVA_CLASSPATH="$classpath_globs" IJAVA_STARTUP_SCRIPTS_PATH="$startup_globs" AELAB_KERNEL_SOURCES="$doc_sources" \
@@ -153,9 +156,12 @@ fi
 
 spec_dir="$(mktemp -d)"
 trap 'rm -rf "$spec_dir"' EXIT
+# The kernel's logo (launcher, kernel menus). JupyterLab 4's running-kernels panel also needs one: for
+# a kernelspec without any logo it throws a TypeError into the browser console.
+cp "$here/logo/logo-svg.svg" "$spec_dir/logo-svg.svg"
 LAUNCHER="$(printf '%s\n' "${launcher[@]}")" JAVA_CMD="$java_cmd" JVM_OPTS="$(printf '%s\n' "${jvm_opts[@]}")" \
 KERNEL_JAR="$kernel_jar" DOC_SOURCES="$doc_sources" \
-DISPLAY_NAME="Java $java_major (aelab)" \
+DISPLAY_NAME="Java (aelab)" \
 CLASSPATH_GLOBS="$classpath_globs" STARTUP_GLOBS="$startup_globs" MKL_SHIM="$shim" \
   /usr/bin/env python3 - "$spec_dir/kernel.json" <<'PY'
 import json, os, sys
@@ -197,7 +203,7 @@ PY
 case "$mode" in
   data-dir)
     mkdir -p "$target/kernels/$name"
-    cp "$spec_dir/kernel.json" "$target/kernels/$name/kernel.json"
+    cp "$spec_dir/kernel.json" "$spec_dir/logo-svg.svg" "$target/kernels/$name/"
     echo "Installed kernelspec '$name' in $target/kernels/$name (use JUPYTER_PATH=$target)"
     ;;
   prefix|user)

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Proves README command 2 on a fresh Debian 12 machine: runs .ci/run (set-up, then every test) in a
-# minimal Debian 12 chroot (debootstrap --variant=minbase), where nothing is installed that set-up
-# does not install itself. The chroot gets a clone of this repository's committed HEAD and, as CI
+# Proves README command 2 on a fresh Debian 12 or 13 machine: runs .ci/run (set-up, then every test)
+# in a minimal chroot of that release (debootstrap --variant=minbase), where nothing is installed
+# that set-up does not install itself. The chroot gets a clone of this repository's committed HEAD and, as CI
 # lays it out, a read-only ../shared beside it. Not run by test.sh: it downloads every package,
 # Maven artifact and npm module anew and takes 30 minutes or more.
 #
-#   sudo environment/tests/fresh-machine.sh               # the whole test command
-#   sudo environment/tests/fresh-machine.sh --setup-only  # environment/setup.sh alone
+#   sudo environment/tests/fresh-machine.sh                  # the whole test command on Debian 12
+#   sudo environment/tests/fresh-machine.sh --suite trixie   # ... on Debian 13
+#   sudo environment/tests/fresh-machine.sh --setup-only     # environment/setup.sh alone
 #
-# Options: --work DIR (default /var/tmp/aelab-fresh-machine; the minbase tree is cached there as
-# base/ and copied for each run), --rev REV (default HEAD), --mirror URL, --keep (leave root/ for a
-# look inside), --reuse (run again in the root/ a --keep run left, with a new clone: set-up then
-# finds its packages installed). Runs in its own mount and PID namespaces: the mounts and every
+# Options: --suite bookworm|trixie (default bookworm), --work DIR (default
+# /var/tmp/aelab-fresh-machine; each suite's minbase tree is cached there as SUITE/base/ and copied
+# for each run), --rev REV (default HEAD), --mirror URL and --security-mirror URL (default: the
+# Debian mirror this machine's apt uses, from /etc/apt/sources.list.d/*.sources or sources.list, so a
+# local or proxied mirror works), --keep (leave SUITE/root/ for a look inside), --reuse (run again in
+# the SUITE/root/ a --keep run left, with a new clone: set-up then finds its packages installed). Runs in its own mount and PID namespaces: the mounts and every
 # process started in the chroot end with the script. Needs root, debootstrap (installed if
 # missing) and the network to Debian, Maven Central and the npm registry. The machine's own TLS
 # trust goes into the chroot like its resolv.conf: local CA certificates (a TLS-inspecting proxy's),
@@ -21,20 +24,23 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WORK=/var/tmp/aelab-fresh-machine
 REV=HEAD
-MIRROR=http://deb.debian.org/debian
+MIRROR=""
+SECURITY_MIRROR=""
 SUITE=bookworm
 COMMAND=".ci/run"
 KEEP=0
 REUSE=0
 SHARED="$(cd "$ROOT/.." && pwd)/shared"
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --setup-only) COMMAND="environment/setup.sh" ;;
         --work) WORK="$2"; shift ;;
         --rev) REV="$2"; shift ;;
+        --suite) SUITE="$2"; shift ;;
         --mirror) MIRROR="$2"; shift ;;
+        --security-mirror) SECURITY_MIRROR="$2"; shift ;;
         --keep) KEEP=1 ;;
         --reuse) REUSE=1; KEEP=1 ;;
         -h|--help) usage 0 ;;
@@ -55,6 +61,23 @@ SHA="$(git -C "$ROOT" rev-parse --verify "$REV^{commit}")" || die "no commit $RE
 [ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] ||
     log "note: uncommitted changes in $ROOT are not tested; the chroot gets commit ${SHA:0:12}"
 
+case "$SUITE" in
+    bookworm|trixie) ;;
+    *) die "--suite must be bookworm (Debian 12) or trixie (Debian 13), the releases set-up knows; not '$SUITE'" ;;
+esac
+
+# The Debian archive and security mirrors this machine's apt uses (apt-mirror.py).
+apt_mirror() { /usr/bin/python3 "$ROOT/environment/tests/apt-mirror.py" "$1"; }  # $1: archive | security
+if [ -z "$MIRROR" ]; then
+    MIRROR="$(apt_mirror archive)" ||
+        die "found no Debian mirror in this machine's apt sources (/etc/apt/sources.list.d/*.sources, sources.list); pass --mirror URL"
+fi
+if [ -z "$SECURITY_MIRROR" ]; then
+    SECURITY_MIRROR="$(apt_mirror security)" || SECURITY_MIRROR=""
+fi
+log "Debian $SUITE from $MIRROR${SECURITY_MIRROR:+, security updates from $SECURITY_MIRROR}"
+
+WORK="$WORK/$SUITE"
 mkdir -p "$WORK"
 BASE="$WORK/base"
 if [ ! -f "$BASE/.complete" ]; then
@@ -63,11 +86,11 @@ if [ ! -f "$BASE/.complete" ]; then
     debootstrap --variant=minbase "$SUITE" "$BASE.tmp" "$MIRROR" > "$WORK/debootstrap.log" 2>&1 ||
         die "debootstrap failed; see $WORK/debootstrap.log"
     # Updates and security fixes, as on an installed machine.
-    cat > "$BASE.tmp/etc/apt/sources.list" <<EOF
-deb $MIRROR $SUITE main
-deb $MIRROR $SUITE-updates main
-deb ${MIRROR%/debian}/debian-security $SUITE-security main
-EOF
+    {
+        echo "deb $MIRROR $SUITE main"
+        echo "deb $MIRROR $SUITE-updates main"
+        [ -z "$SECURITY_MIRROR" ] || echo "deb $SECURITY_MIRROR $SUITE-security main"
+    } > "$BASE.tmp/etc/apt/sources.list"
     touch "$BASE.tmp/.complete"
     rm -rf "$BASE"
     mv "$BASE.tmp" "$BASE"
@@ -148,7 +171,7 @@ comm -13 "$WORK/packages-before.txt" "$WORK/packages-after.txt" > "$WORK/package
 log "set-up installed $(wc -l < "$WORK/packages-installed.txt") packages on the minbase system (list: $WORK/packages-installed.txt)"
 [ "$KEEP" -eq 1 ] || rm -rf "$CHROOT"
 if [ "$status" -eq 0 ]; then
-    log "PASSED: '$COMMAND' on a fresh Debian 12 ($SUITE minbase), commit ${SHA:0:12}, in $seconds s"
+    log "PASSED: '$COMMAND' on a fresh $(. "$BASE/etc/os-release" && echo "$PRETTY_NAME") ($SUITE minbase), commit ${SHA:0:12}, in $seconds s"
 else
     die "FAILED (exit $status) after $seconds s: '$COMMAND' on commit ${SHA:0:12}; log: $LOG"
 fi

@@ -129,6 +129,27 @@ class EveryNotebook(unittest.TestCase):
                 self.assertEqual(nb.metadata.kernelspec.name, "aelab-java")
                 self.assertEqual([], [c for c in nb.cells if c.get("outputs")])
 
+    def test_every_notebook_names_the_kernel_as_it_is_installed(self):
+        # One display name for every JDK, so no front end asks which kernel to use: the notebooks',
+        # the browser fixtures' and the kernel tests' metadata match the installed kernelspec.
+        from jupyter_client.kernelspec import KernelSpecManager
+        installed = KernelSpecManager().get_kernel_spec("aelab-java").display_name
+        self.assertEqual("Java (aelab)", installed)
+        fixtures = [*(ROOT / "environment/browser/fixtures").glob("*.ipynb"),
+                    *(ROOT / "environment/kernel/src/test/resources/notebooks").glob("*.ipynb")]
+        for path in [*(ROOT / "notebooks" / f"{name}.ipynb" for name in NOTEBOOKS), *fixtures]:
+            with self.subTest(notebook=path.name):
+                spec = nbformat.read(path, as_version=4).metadata.kernelspec
+                self.assertEqual(("aelab-java", installed), (spec.name, spec.display_name))
+
+    def test_published_results_are_readable_like_the_rest_of_the_site(self):
+        site_mode = (SITE / "index.html").stat().st_mode & 0o777
+        files = sorted((SITE / "results").glob("*.json"))
+        self.assertTrue(files, "no results/*.json published")
+        for path in files:
+            with self.subTest(file=path.name):
+                self.assertEqual(oct(site_mode), oct(path.stat().st_mode & 0o777))
+
     def test_every_code_cell_ran_without_error_or_stderr(self):
         for name in NOTEBOOKS:
             assert_cells_ran_cleanly(self, nbformat.read(SITE / f"{name}.ipynb", as_version=4), notebook=name)

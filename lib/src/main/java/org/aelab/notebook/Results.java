@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -194,9 +195,12 @@ public final class Results {
         Path target = directory.resolve(notebook + ".json");
         try {
             Files.createDirectories(directory);
-            Path temporary = Files.createTempFile(directory, notebook, ".json.tmp");
+            // Created like any other file (mode from the umask, 0644 as a rule), not with
+            // createTempFile's 0600: the main job publishes this file with the site.
+            Path temporary = directory.resolve("." + notebook + ".json." + ProcessHandle.current().pid() + "."
+                    + System.nanoTime() + ".tmp");
             Files.writeString(temporary, new GsonBuilder().setPrettyPrinting()
-                    .create().toJson(json));
+                    .create().toJson(json), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write results to " + target + ": " + e.getMessage(), e);

@@ -64,6 +64,13 @@ class ResultsTest {
         try (var listing = Files.list(file.getParent())) {
             assertEquals(1, listing.count(), "no temporary file left behind");
         }
+        // Published with the site, so readable like a file created there the ordinary way.
+        Path ordinary = Files.writeString(buildDir.resolve("ordinary.txt"), "x");
+        // (The file system's views, not Files.getFileStore: that fails in a chroot, whose mounts
+        // /proc/mounts does not list.)
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertEquals(Files.getPosixFilePermissions(ordinary), Files.getPosixFilePermissions(file));
+        }
     }
 
     @Test

@@ -10,7 +10,6 @@ import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.Documentation;
 import jdk.jshell.SourceCodeAnalysis.Suggestion;
 
-import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
@@ -18,8 +17,9 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
  * What the notebook asks about code it has not run: completion (Tab), inspection (Shift-Tab) and
  * whether a console line is complete, answered by JShell's source analysis of the live session.
  *
- * <p>A request that comes while the kernel is still starting waits for the start-up scripts (their
- * imports are what {@code FashionMnist.tr} completes against), at most {@link #STARTUP_WAIT_MILLIS}.
+ * <p>A completion or inspection that comes while the kernel is still starting waits for the start-up
+ * scripts (their imports are what {@code FashionMnist.tr} completes against), at most
+ * {@link #STARTUP_WAIT_MILLIS}; an is-complete question is answered at once.
  */
 final class CodeInsight {
 
@@ -118,10 +118,15 @@ final class CodeInsight {
         return data;
     }
 
+    /**
+     * Whether a console line is complete: JShell's analysis once it is ready; until then at once,
+     * from the brackets ({@link BracketCheck}), because {@code jupyter console} waits only a second
+     * for the answer before it stops asking for the rest of the session.
+     */
     String isComplete(String code) {
-        JShell js = startup.awaitShell(STARTUP_WAIT_MILLIS);
+        JShell js = startup.shellIfReady();
         if (js == null) {
-            return BaseKernel.IS_COMPLETE_MAYBE;
+            return BracketCheck.isComplete(code);
         }
         synchronized (runner.lock()) {
             return SnippetSplitter.isComplete(js.sourceCodeAnalysis(), code);

@@ -72,6 +72,8 @@ final class KernelHarness {
         String log = run(cmd, dir, 600, Map.of());
         Path spec = dir.resolve("kernels").resolve(name).resolve("kernel.json");
         assertTrue(Files.isRegularFile(spec), "install-kernel.sh wrote no kernel.json:\n" + log);
+        // JupyterLab 4's running-kernels panel throws for a kernelspec without a logo.
+        assertTrue(Files.isRegularFile(spec.resolveSibling("logo-svg.svg")), "install-kernel.sh installed no logo:\n" + log);
         if (!env.isEmpty()) {
             JsonObject json = JsonParser.parseString(Files.readString(spec)).getAsJsonObject();
             JsonObject specEnv = json.getAsJsonObject("env");
