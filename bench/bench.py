@@ -9,11 +9,11 @@ What it measures, and how:
   tuned (OpenBLAS free to pick its kernels for this CPU, 2 threads), interleaved, each after a warm-up
   of as many products; the fraction of peak divides by the best of the three.
 - Epochs: the models come from the notebooks themselves. The bench starts the aelab-java kernel,
-  executes the notebook's code cells up to its training cell, and reads that cell's Fit call (model,
-  data, loss, optimiser, batch) to build one Fit of one epoch on the same objects, which it runs
-  again and again: the helper jar's Fit on the notebook's own model definition, no copy of it here.
-  Its test set is the first test image, so the per-epoch evaluation is a single forward of one
-  image. PyTorch runs bench/pytorch_twins.py --serve, tuned and as shipped, one epoch per request.
+  executes the notebook's code cells up to the one that builds its `Fit fit`, and runs a variation
+  of that value, `fit.epochs(1).progress(false)...` (a Fit is copy-on-write: the notebook's own
+  stays as it was), again and again: the helper jar's Fit on the notebook's own model, loss and
+  optimiser, no copy of them here. Its test set is the first test image, so the per-epoch
+  evaluation is a single forward of one image. PyTorch runs bench/pytorch_twins.py --serve, tuned and as shipped, one epoch per request.
   Ours, tuned, as shipped, ours, tuned, ... (interleaved); one warm-up epoch each, then the median
   of --epochs epochs.
 - PCA: notebook 01's covarianceOf and eigendecomposition cells (covariance through DJL, EJML's
@@ -28,7 +28,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -162,63 +161,52 @@ def run_notebook_until(kernel, notebook, marker, include):
                      "the notebook's own cells; update MODELS or the marker in bench/bench.py.")
 
 
-def chained_calls(text):
-    """[(name, argument)] of a call chain such as Fit.model(m).data(a, b).run(), parentheses balanced."""
-    calls, i = [], 0
-    while True:
-        match = re.compile(r"\s*(?://[^\n]*\s*)*(Fit\.model|\.\w+)\(").match(text, i)
-        if not match:
-            return calls
-        depth, j = 1, match.end()
-        while depth:
-            if j >= len(text):
-                raise ValueError("unbalanced parentheses")
-            depth += {"(": 1, ")": -1}.get(text[j], 0)
-            j += 1
-        calls.append((match.group(1), text[match.end():j - 1]))
-        i = j
-
-
-def fit_expression(fit_cell, notebook):
-    """The notebook's Fit call, reduced to one epoch on one test image, without checkpoint or display."""
-    calls = chained_calls(fit_cell[fit_cell.index("Fit.model("):])
-    if not calls or calls[-1][0] != ".run":
-        raise SystemExit(f"notebooks/{notebook}: cannot read the Fit call in its training cell")
-    kept = []
-    for name, argument in calls[:-1]:
-        if name in (".epochs", ".checkpoint", ".afterEpoch", ".progress", ".retrain", ".tag"):
-            continue
-        if name == ".data":
-            parts = [p.strip() for p in argument.split(",")]
-            if len(parts) == 2:            # inputs are targets: test on the first test image
-                argument = f"{parts[0]}, {parts[1]}.get(\":1\")"
-            elif len(parts) == 4:
-                argument = f"{parts[0]}, {parts[1]}, {parts[2]}.get(\":1\"), {parts[3]}.get(\":1\")"
-            else:
-                raise SystemExit(f"notebooks/{notebook}: cannot read the Fit call's data({argument})")
-        kept.append(f"{name}({argument})")
-    return "".join(kept) + ".epochs(1).progress(false).retrain(true)"
+# The notebook's Fit, held by the cell that builds it (`Fit fit = Fit.model(model)...;`), varied here:
+# one epoch, no progress, checkpoint or per-epoch pictures, always trained, and tested on the first
+# test image only, so that the per-epoch evaluation is one forward of one image. The data's names
+# are those of notebook 02's data cell (notebooks/code/data.jsh), which every notebook loads.
+FIT_CELL = "Fit fit = "
+BENCH_FIT = ('Fit benchFit = fit.data(trainImages, testImages.get(":1"))'
+             '.epochs(1).progress(false).checkpoint(null).afterEpoch(null).retrain(true);\n'
+             'benchFit')
 
 
 # ---------------------------------------------------------------- the PyTorch side
 
 TUNED_ENV_REMOVE = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+OPENMP_BLAS_DIR = "/usr/lib/x86_64-linux-gnu/openblas-openmp"   # Debian's libopenblas0-openmp
+
+# The PyTorch configurations the bench tries, each in its own twin process, all in the same
+# interleaved rounds; the fastest is the anchor our epochs are compared with (docs/benchmarks.md).
+#   tuned:   the pthread OpenBLAS build with one BLAS thread (PyTorch's own threads do the rest),
+#            OpenBLAS free to pick its kernels for this CPU
+#   openmp:  Debian's OpenMP OpenBLAS build, sharing PyTorch's OpenMP pool of 2 threads
+#   shipped: PyTorch's own default, in the environment the bench was started in
+PYTORCH_CONFIGURATIONS = {
+    "tuned": "pthread OpenBLAS, OPENBLAS_NUM_THREADS=1",
+    "openmp": f"OpenMP OpenBLAS (LD_LIBRARY_PATH={OPENMP_BLAS_DIR}), OMP_NUM_THREADS=2",
+    "shipped": "PyTorch's default, as shipped",
+}
 
 
-def torch_env(tuned):
+def torch_env(configuration):
     env = dict(os.environ)
-    if tuned:
+    if configuration in ("tuned", "openmp"):
         for name in TUNED_ENV_REMOVE:
             env.pop(name, None)
+    if configuration == "tuned":
         env["OPENBLAS_NUM_THREADS"] = "1"
+    elif configuration == "openmp":
+        env["LD_LIBRARY_PATH"] = OPENMP_BLAS_DIR + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
+        env["OMP_NUM_THREADS"] = "2"
     return env
 
 
 class Twin:
-    def __init__(self, model, tuned, extra_args):
+    def __init__(self, model, configuration, extra_args):
         self.process = subprocess.Popen([PYTHON, str(TWINS), model, "--serve", *extra_args],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                        env=torch_env(tuned), cwd=ROOT)
+                                        env=torch_env(configuration), cwd=ROOT)
         hello = self.read()
         self.threads = hello.get("threads")
 
@@ -277,7 +265,7 @@ print(2.0 * n ** 3 * reps / (time.perf_counter() - start) / 1e9)
 def numpy_gemm(reps, tuned):
     """GFLOP/s of numpy's float32 product in a fresh process: as shipped (this environment) or tuned
     (OpenBLAS picks its kernels for this CPU: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, 2 threads)."""
-    env = torch_env(tuned)
+    env = torch_env("tuned" if tuned else "shipped")
     if tuned:
         env["OPENBLAS_NUM_THREADS"] = str(os.cpu_count() or 1)  # numpy has no thread pool of its own to fight
     out = subprocess.run([PYTHON, "-c", NUMPY_GEMM, str(GEMM_N), str(reps)], env=env, check=True,
@@ -343,14 +331,17 @@ def measure_gemm_and_pca(args, env_extra, results):
 def summarise(key, times, gflop, samples, kernel, twins, results):
     """The model's entry from the epochs measured so far (a run cut short keeps them)."""
     ours = statistics.median(times["ours"])
-    tuned = statistics.median(times["tuned"])
-    shipped = statistics.median(times["shipped"]) if times["shipped"] else None
+    pytorch = {side: statistics.median(times[side]) for side in PYTORCH_CONFIGURATIONS if times.get(side)}
+    best = min(pytorch, key=pytorch.get)
     peak = max((v for v in results["gemm_gflops"].values() if v), default=None)
     results["models"][key] = {
         "ours_epoch_s": ours,
-        "pytorch_epoch_s": tuned,
-        "pytorch_as_shipped_epoch_s": shipped,
-        "ratio": ours / tuned,
+        "pytorch_epoch_s": pytorch["tuned"],
+        "pytorch_as_shipped_epoch_s": pytorch.get("shipped"),
+        "pytorch_openmp_epoch_s": pytorch.get("openmp"),
+        "ratio": ours / pytorch["tuned"],
+        "pytorch_best": {"configuration": best, "description": PYTORCH_CONFIGURATIONS[best],
+                         "epoch_s": pytorch[best], "ratio": ours / pytorch[best]},
         "gflop_per_epoch": round(gflop, 2),
         "fraction_of_gemm_peak": (gflop / ours) / peak if peak else None,
         "samples_per_s": samples / ours,
@@ -358,7 +349,7 @@ def summarise(key, times, gflop, samples, kernel, twins, results):
         "pytorch_peak_rss_mb": twins["tuned"].ask("rss")["peak_rss_mb"],
     }
     results["detail"][key] = {side: spread(v) for side, v in times.items() if v}
-    results["detail"][key]["pytorch_threads"] = twins["tuned"].threads
+    results["detail"][key]["pytorch_threads"] = {side: twin.threads for side, twin in twins.items() if twin}
     results["detail"][key]["gemm_peak_used_for_fraction"] = peak
 
 
@@ -369,6 +360,9 @@ def measure_model(key, args, env_extra, results, save):
         log(f"{key}: {notebook} does not exist (yet); skipped")
         results["models"][key] = None
         return
+    if not args.skip_openmp and not Path(OPENMP_BLAS_DIR).is_dir():
+        raise SystemExit(f"{OPENMP_BLAS_DIR} is missing: apt-get install libopenblas0-openmp (bench/bench.sh "
+                         "does), or pass --skip-openmp")
     samples = args.train_limit or TRAIN_SIZE
     gflop = gflop_per_epoch(spec["layers"], samples, first_layers=spec.get("first_layers", 1))
     log(f"{key}: kernel executes {notebook} up to its training cell")
@@ -378,20 +372,22 @@ def measure_model(key, args, env_extra, results, save):
     kernel = Kernel(env_extra)
     twins = {}
     try:
-        fit_cell = run_notebook_until(kernel, spec["notebook"], "Fit.model(", include=False)
-        expression = fit_expression(fit_cell, spec["notebook"])
-        kernel.run(f"Fit benchFit = {expression};")
-        results["detail"].setdefault("fit_calls", {})[key] = expression
+        run_notebook_until(kernel, spec["notebook"], FIT_CELL, include=True)
+        results["detail"].setdefault("fits", {})[key] = kernel.run(BENCH_FIT)   # what benchFit does, in words
         twin_args = ["--train-limit", str(args.train_limit)] if args.train_limit else []
         if args.gpu:
             twin_args += ["--device", "cuda"]
-        twins["tuned"] = Twin(spec["twin"], True, twin_args)
-        twins["shipped"] = Twin(spec["twin"], False, twin_args) if not args.skip_shipped else None
-        times = {"ours": [], "tuned": [], "shipped": []}
+        twins["tuned"] = Twin(spec["twin"], "tuned", twin_args)
+        twins["openmp"] = Twin(spec["twin"], "openmp", twin_args) if not args.skip_openmp else None
+        twins["shipped"] = Twin(spec["twin"], "shipped", twin_args) if not args.skip_shipped else None
+        for side, twin in twins.items():
+            if twin:
+                log(f"{key} PyTorch {side}: {twin.threads}")
+        times = {"ours": [], "tuned": [], "openmp": [], "shipped": []}
         for round_ in range(args.warmup + args.epochs):
             seconds = {"ours": float(kernel.run(
                 'String.valueOf(benchFit.run().table().doubleColumn("seconds").get(0))'))}
-            for side in ("tuned", "shipped"):
+            for side in PYTORCH_CONFIGURATIONS:
                 if twins[side]:
                     seconds[side] = twins[side].ask("train")["train_s"]
             label = "warm-up" if round_ < args.warmup else f"epoch {round_ - args.warmup + 1}"
@@ -451,12 +447,15 @@ def print_table(results):
         if not model:
             rows.append((f"{key}: epoch", "not measured", "notebook missing"))
             continue
-        shipped = model["pytorch_as_shipped_epoch_s"]
+        shipped, openmp = model["pytorch_as_shipped_epoch_s"], model["pytorch_openmp_epoch_s"]
+        best = model["pytorch_best"]
         rows += [
-            (f"{key}: epoch s, ours / PyTorch tuned / as shipped",
+            (f"{key}: epoch s, ours / PyTorch tuned / OpenMP / as shipped",
              f"{model['ours_epoch_s']:.2f} / {model['pytorch_epoch_s']:.2f} / "
-             + (f"{shipped:.2f}" if shipped else "-"), ""),
+             + (f"{openmp:.2f}" if openmp else "-") + " / " + (f"{shipped:.2f}" if shipped else "-"), ""),
             (f"{key}: ratio ours / tuned PyTorch", f"{model['ratio']:.2f}", "goal <= 0.5"),
+            (f"{key}: ratio ours / fastest PyTorch ({best['configuration']})", f"{best['ratio']:.2f}",
+             best["description"]),
             (f"{key}: GFLOP/epoch, fraction of GEMM peak",
              f"{model['gflop_per_epoch']:.1f}, " + (f"{model['fraction_of_gemm_peak']:.0%}"
                                                      if model["fraction_of_gemm_peak"] else "-"), "goal >= 60%"),
@@ -494,6 +493,8 @@ def main():
     parser.add_argument("--skip-pca", action="store_true")
     parser.add_argument("--skip-kernel", action="store_true")
     parser.add_argument("--skip-shipped", action="store_true", help="do not run PyTorch as shipped")
+    parser.add_argument("--skip-openmp", action="store_true",
+                        help="do not run PyTorch on the OpenMP OpenBLAS build (libopenblas0-openmp)")
     parser.add_argument("--java-options", default="",
                         help="JVM options for our side (JAVA_TOOL_OPTIONS), e.g. -Dai.djl.pytorch.num_threads=2")
     parser.add_argument("--kernel-env", action="append", default=[], metavar="VARIABLE=VALUE",

@@ -5,11 +5,12 @@
 # Usage: bench/bench.sh [bench.py options]      e.g. bench/bench.sh --models ae --epochs 5
 #        bench/bench.sh --help                  every option
 # The PyTorch side needs python3-torch with libopenblas0-pthread (without it PyTorch falls back to
-# the reference BLAS and runs 8x slower) and python3-numpy; they are installed here if missing.
+# the reference BLAS and runs 8x slower), libopenblas0-openmp (the OpenMP build, one of the PyTorch
+# configurations tried) and python3-numpy; they are installed here if missing.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BENCH_PACKAGES=(python3-torch libopenblas0-pthread python3-numpy)
+BENCH_PACKAGES=(python3-torch libopenblas0-pthread libopenblas0-openmp python3-numpy)
 
 log() { printf '\033[1m[bench]\033[0m %s\n' "$*"; }
 

@@ -364,10 +364,19 @@ def load(args):
     return train.to(args.device), read_images(directory, "test").to(args.device)
 
 
+def loaded_blas():
+    """The BLAS library this process mapped (which of Debian's OpenBLAS builds, or the reference BLAS)."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line.rsplit("/", 1)[-1]}
+    return ", ".join(sorted(paths)) or "(none mapped yet)"
+
+
 def describe_threads(args):
+    torch.ones(2, 2) @ torch.ones(2, 2)        # a product, so that the BLAS library is loaded
     return (f"torch {torch.__version__}, device {args.device}, intra-op threads {torch.get_num_threads()}, "
             f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '(unset)')}, "
-            f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
+            f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '(unset)')}, "
+            f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, BLAS {loaded_blas()}")
 
 
 def train_and_report(args):

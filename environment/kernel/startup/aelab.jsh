@@ -43,6 +43,29 @@ org.aelab.notebook.Notebook.install(new org.aelab.notebook.DisplaySink() {
     }
 });
 
+// Library code that stops cleanly by itself (Fit) polls the kernel's stop requests through this hook.
+org.aelab.notebook.Notebook.installStopHook(new org.aelab.notebook.StopHook() {
+    @Override
+    public void defer() {
+        org.aelab.kernel.CellGuard.deferStops();
+    }
+
+    @Override
+    public boolean take() {
+        return org.aelab.kernel.CellGuard.takeStop();
+    }
+
+    @Override
+    public void resume() {
+        org.aelab.kernel.CellGuard.resumeStops();
+    }
+
+    @Override
+    public boolean isStop(Throwable t) {
+        return t instanceof org.aelab.kernel.CellGuard.CellInterruptedError;
+    }
+});
+
 // Tablesaw tables and plotly figures as a cell's last expression render as HTML (offline plotly).
 org.aelab.kernel.Display.registerHtml(tech.tablesaw.api.Table.class, t -> org.aelab.plots.PlotHtml.of(t));
 org.aelab.kernel.Display.registerHtml(tech.tablesaw.plotly.components.Figure.class, f -> org.aelab.plots.PlotHtml.of(f));

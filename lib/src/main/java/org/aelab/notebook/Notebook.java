@@ -4,8 +4,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The current {@link DisplaySink}. A kernel calls {@link #install} once at start-up; library code
- * calls {@link #sink()} to show or update output. The default sink prints {@code text/plain}.
+ * What the kernel provides to library code: the current {@link DisplaySink} and the
+ * {@link StopHook}. A kernel calls {@link #install} and {@link #installStopHook} once at start-up;
+ * library code calls {@link #sink()} to show or update output and {@link #stopHook()} to poll for
+ * stops. The defaults print {@code text/plain} and know only thread interrupts.
  */
 public final class Notebook {
 
@@ -37,6 +39,7 @@ public final class Notebook {
     };
 
     private static volatile DisplaySink sink = TERMINAL;
+    private static volatile StopHook stopHook = StopHook.NONE;
 
     private Notebook() {
     }
@@ -44,6 +47,16 @@ public final class Notebook {
     /** Routes all library output to {@code newSink}; pass {@code null} to go back to the terminal. */
     public static void install(DisplaySink newSink) {
         sink = newSink == null ? TERMINAL : newSink;
+    }
+
+    /** Lets library code poll the kernel for stops through {@code hook}; {@code null} goes back to {@link StopHook#NONE}. */
+    public static void installStopHook(StopHook hook) {
+        stopHook = hook == null ? StopHook.NONE : hook;
+    }
+
+    /** The stop hook installed now. */
+    public static StopHook stopHook() {
+        return stopHook;
     }
 
     /** The sink output goes to now. */

@@ -33,6 +33,11 @@ import tech.tablesaw.api.Table;
  *        .save();
  * }</pre>
  *
+ * {@code Results} and its {@link ModelResult}s are values: each call returns a new one and changes
+ * nothing else, so results built in several steps are reassigned,
+ * {@code results = results.model("PCA k=20").metric(...).results();}.
+ *
+ *
  * The file is {@code <results dir>/<notebook>.json}, where the results directory is the setting
  * {@code RESULTS_DIR} ({@code AELAB_RESULTS_DIR} or {@code -Daelab.results_dir}, see
  * {@link Settings}), else {@code build/results}. Saving replaces that notebook's file and nothing
@@ -64,10 +69,11 @@ public final class Results {
             Map.entry("explained_variance", "explained variance"));
 
     private final String notebook;
-    private final Map<String, ModelResult> models = new LinkedHashMap<>();
+    private final Map<String, ModelResult> models;
 
-    private Results(String notebook) {
+    private Results(String notebook, Map<String, ModelResult> models) {
         this.notebook = notebook;
+        this.models = models;
     }
 
     /** Starts the results of the notebook whose file name (without {@code .ipynb}) is {@code notebook}. */
@@ -76,13 +82,25 @@ public final class Results {
             throw new IllegalArgumentException("Notebook name '" + notebook
                     + "' must be a file name without extension, such as 02-autoencoder");
         }
-        return new Results(notebook);
+        return new Results(notebook, Map.of());
     }
 
-    /** The results of one model; calling it again with the same name returns the same entry. */
+    /**
+     * The entry of one model, to add its metrics to: the one these results hold under {@code name},
+     * or an empty one. Like every builder of the helper jar it is a value: its settings return new
+     * entries, and {@link ModelResult#results()} the results with that entry in them.
+     */
     public ModelResult model(String name) {
         Objects.requireNonNull(name, "model name");
-        return models.computeIfAbsent(name, n -> new ModelResult(this));
+        ModelResult held = models.get(name);
+        return held != null ? held.in(this) : new ModelResult(this, name);
+    }
+
+    /** These results with {@code model}'s entry added or replaced; the models keep their first order. */
+    private Results with(ModelResult model) {
+        Map<String, ModelResult> next = new LinkedHashMap<>(models);
+        next.put(model.name, model);
+        return new Results(notebook, java.util.Collections.unmodifiableMap(next));
     }
 
     /** The directory results are written to (see the class comment). */
@@ -208,18 +226,42 @@ public final class Results {
         return target;
     }
 
-    /** The metrics and timings of one model. */
+    /** The metrics and timings of one model: a value, each setting returns a new entry. */
     public static final class ModelResult {
         private final Results owner;
-        private final Map<String, Double> metrics = new LinkedHashMap<>();
-        private final List<Double> epochSeconds = new ArrayList<>();
-        private final Map<String, List<Double>> series = new LinkedHashMap<>();
-        private final Map<String, Map<String, Object>> references = new LinkedHashMap<>();
-        private Integer epochs;
-        private Double totalSeconds;
+        private final String name;
+        private final Map<String, Double> metrics;
+        private final List<Double> epochSeconds;
+        private final Map<String, List<Double>> series;
+        private final Map<String, Map<String, Object>> references;
+        private final Integer epochs;
+        private final Double totalSeconds;
 
-        private ModelResult(Results owner) {
+        private ModelResult(Results owner, String name) {
+            this(owner, name, Map.of(), List.of(), Map.of(), Map.of(), null, null);
+        }
+
+        private ModelResult(Results owner, String name, Map<String, Double> metrics, List<Double> epochSeconds,
+                Map<String, List<Double>> series, Map<String, Map<String, Object>> references, Integer epochs,
+                Double totalSeconds) {
             this.owner = owner;
+            this.name = name;
+            this.metrics = metrics;
+            this.epochSeconds = epochSeconds;
+            this.series = series;
+            this.references = references;
+            this.epochs = epochs;
+            this.totalSeconds = totalSeconds;
+        }
+
+        private ModelResult in(Results results) {
+            return new ModelResult(results, name, metrics, epochSeconds, series, references, epochs, totalSeconds);
+        }
+
+        private static <K, V> Map<K, V> plus(Map<K, V> map, K key, V value) {
+            Map<K, V> next = new LinkedHashMap<>(map);
+            next.put(key, value);
+            return java.util.Collections.unmodifiableMap(next);
         }
 
         /** Records a metric; non-finite values are rejected because they mean the run went wrong. */
@@ -228,8 +270,8 @@ public final class Results {
                 throw new IllegalArgumentException("Metric " + name + " is " + value
                         + ": the model diverged or the metric was computed on empty data");
             }
-            metrics.put(name, value);
-            return this;
+            return new ModelResult(owner, this.name, plus(metrics, name, value), epochSeconds, series, references,
+                    epochs, totalSeconds);
         }
 
         /**
@@ -237,18 +279,15 @@ public final class Results {
          * {@code total_seconds} to their count and sum.
          */
         public ModelResult epochSeconds(List<? extends Number> seconds) {
-            epochSeconds.clear();
-            seconds.forEach(s -> epochSeconds.add(s.doubleValue()));
-            epochs = seconds.size();
-            return this;
+            List<Double> copy = seconds.stream().map(Number::doubleValue).toList();
+            return new ModelResult(owner, name, metrics, copy, series, references, seconds.size(), totalSeconds);
         }
 
         /** A per-epoch series worth keeping, e.g. the test loss after each epoch. */
         public ModelResult series(String name, List<? extends Number> values) {
-            List<Double> copy = new ArrayList<>();
-            values.forEach(v -> copy.add(v.doubleValue()));
-            series.put(Objects.requireNonNull(name, "series name"), copy);
-            return this;
+            List<Double> copy = values.stream().map(Number::doubleValue).toList();
+            return new ModelResult(owner, this.name, metrics, epochSeconds,
+                    plus(series, Objects.requireNonNull(name, "series name"), copy), references, epochs, totalSeconds);
         }
 
         /**
@@ -265,29 +304,28 @@ public final class Results {
             Map<String, Object> reference = new LinkedHashMap<>();
             reference.put("value", value);
             reference.put("source", source);
-            references.put(name, reference);
-            return this;
-        }
-
-        /** The metrics recorded so far, by name. */
-        public Map<String, Double> metrics() {
-            return Map.copyOf(metrics);
+            return new ModelResult(owner, this.name, metrics, epochSeconds, series,
+                    plus(references, name, java.util.Collections.unmodifiableMap(reference)), epochs, totalSeconds);
         }
 
         /** Total seconds to fit the model (for PCA: covariance plus eigendecomposition). */
         public ModelResult totalSeconds(double seconds) {
-            totalSeconds = seconds;
-            return this;
+            return new ModelResult(owner, name, metrics, epochSeconds, series, references, epochs, seconds);
         }
 
-        /** Another model of the same notebook. */
+        /** The notebook's results with this entry in them. */
+        public Results results() {
+            return owner.with(this);
+        }
+
+        /** Another model of the same notebook, in results that hold this entry. */
         public ModelResult model(String name) {
-            return owner.model(name);
+            return results().model(name);
         }
 
-        /** Writes the notebook's results; see {@link Results#save()}. */
+        /** Writes the notebook's results with this entry in them; see {@link Results#save()}. */
         public Path save() {
-            return owner.save();
+            return results().save();
         }
 
         private Map<String, Object> toJson() {

@@ -22,51 +22,58 @@ import tech.tablesaw.plotly.traces.Trace;
  * <pre>{@code
  * LossPlot.of(history.table()).title("Autoencoder").logScale(true).figure()
  * }</pre>
+ *
+ * <p>Like every builder of the helper jar, each setting returns a new {@code LossPlot} and leaves
+ * the one it was called on unchanged.
  */
 public final class LossPlot {
 
     static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
 
     private final Table history;
-    private String title = "Loss per epoch";
-    private String xLabel = "epoch";
-    private String yLabel = "loss";
-    private boolean logScale;
-    private List<String> terms;
-    private int height = 380;
+    private final String title;
+    private final String xLabel;
+    private final String yLabel;
+    private final boolean logScale;
+    private final List<String> terms;
+    private final int height;
 
-    private LossPlot(Table history) {
-        this.history = Objects.requireNonNull(history, "history");
+    private LossPlot(Table history, String title, String xLabel, String yLabel, boolean logScale, List<String> terms,
+            int height) {
+        this.history = history;
+        this.title = title;
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+        this.logScale = logScale;
+        this.terms = terms;
+        this.height = height;
     }
 
     /** Curves of the history table a {@code Fit} produced (or any table with an epoch column). */
     public static LossPlot of(Table history) {
-        return new LossPlot(history);
+        return new LossPlot(Objects.requireNonNull(history, "history"), "Loss per epoch", "epoch", "loss", false,
+                null, 380);
     }
 
     /** The chart title. */
     public LossPlot title(String title) {
-        this.title = Objects.requireNonNull(title, "title");
-        return this;
+        return new LossPlot(history, Objects.requireNonNull(title, "title"), xLabel, yLabel, logScale, terms, height);
     }
 
     /** Axis labels (default "epoch" and "loss"). */
     public LossPlot axisLabels(String x, String y) {
-        this.xLabel = Objects.requireNonNull(x, "x");
-        this.yLabel = Objects.requireNonNull(y, "y");
-        return this;
+        return new LossPlot(history, title, Objects.requireNonNull(x, "x"), Objects.requireNonNull(y, "y"), logScale,
+                terms, height);
     }
 
     /** A logarithmic loss axis, for losses that fall over orders of magnitude. */
     public LossPlot logScale(boolean logScale) {
-        this.logScale = logScale;
-        return this;
+        return new LossPlot(history, title, xLabel, yLabel, logScale, terms, height);
     }
 
     /** Only these loss terms (default: all), e.g. {@code terms("reconstruction", "kl")}. */
     public LossPlot terms(String... terms) {
-        this.terms = List.of(terms);
-        return this;
+        return new LossPlot(history, title, xLabel, yLabel, logScale, List.of(terms), height);
     }
 
     /** Chart height in pixels (default 380; the width follows the page). */
@@ -74,8 +81,7 @@ public final class LossPlot {
         if (pixels < 100) {
             throw new IllegalArgumentException("Height must be at least 100 pixels, got " + pixels);
         }
-        this.height = pixels;
-        return this;
+        return new LossPlot(history, title, xLabel, yLabel, logScale, terms, pixels);
     }
 
     /** Builds the figure. */

@@ -50,11 +50,6 @@ public final class LossTerms {
         return this;
     }
 
-    /** The name of the optimised term. */
-    public String optimisedName() {
-        return terms.keySet().iterator().next();
-    }
-
     /** The optimised term. */
     public NDArray optimised() {
         return terms.values().iterator().next();

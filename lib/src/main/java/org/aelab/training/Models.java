@@ -79,7 +79,7 @@ public final class Models {
         if (block == null) {
             throw new IllegalStateException("model " + model.getName() + " has no block; call model.setBlock(...)");
         }
-        requireInitialized(block, "forward");
+        requireInitialised(block, "forward");
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -145,10 +145,10 @@ public final class Models {
     public static Table summary(Block block, Shape inputShape) {
         Objects.requireNonNull(block, "block");
         Objects.requireNonNull(inputShape, "inputShape");
-        requireInitialized(block, "summary");
-        Shape[] initialized = block.getInputShapes();
-        if (initialized != null && initialized.length == 1 && !sameExceptBatch(initialized[0], inputShape)) {
-            throw new IllegalArgumentException("the block was initialised for inputs of shape " + initialized[0]
+        requireInitialised(block, "summary");
+        Shape[] initialised = block.getInputShapes();
+        if (initialised != null && initialised.length == 1 && !sameExceptBatch(initialised[0], inputShape)) {
+            throw new IllegalArgumentException("the block was initialised for inputs of shape " + initialised[0]
                     + " but the summary was asked for " + inputShape + "; only the batch size (first axis) may"
                     + " differ");
         }
@@ -215,7 +215,7 @@ public final class Models {
         return a.slice(1).equals(b.slice(1));
     }
 
-    private static void requireInitialized(Block block, String what) {
+    private static void requireInitialised(Block block, String what) {
         if (!block.isInitialized()) {
             throw new IllegalStateException("the block is not initialised, so it has no weights to " + what
                     + " with; train it with Fit, or call block.initialize(manager, DataType.FLOAT32, inputShape)"

@@ -29,28 +29,34 @@ import java.util.function.Supplier;
  * step, without training it, and no gradient leaks into the next step. Codes that the
  * discriminator's step computes with the (frozen) encoder therefore need no {@code stopGradient()}.
  *
- * <p>A step is a description: each {@link Fit#run()} builds its optimiser afresh, so running the
- * training cell again never continues with the optimiser state of an earlier run.
+ * <p>A step is a value, like a {@link Fit}: every setting returns a new {@code Step} and leaves the
+ * one it was called on unchanged, so one step can be the start of several. Each {@link Fit#run()}
+ * builds its optimiser afresh, so running the training cell again never continues with the
+ * optimiser state of an earlier run.
  */
 public final class Step {
 
     private final String name;
-    private List<Block> blocks = List.of();
-    private StepLoss loss;
-    private Supplier<Optimizer> optimizer;
-    private String optimizerDescription;
+    private final List<Block> blocks;
+    private final StepLoss loss;
+    private final Supplier<Optimizer> optimiser;
+    private final String optimiserDescription;
 
-    private Step(String name) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("A step needs a non-blank name, e.g. Step.named(\"discriminator\").");
-        }
+    private Step(String name, List<Block> blocks, StepLoss loss, Supplier<Optimizer> optimiser,
+            String optimiserDescription) {
         this.name = name;
-        adam(1e-3);
+        this.blocks = blocks;
+        this.loss = loss;
+        this.optimiser = optimiser;
+        this.optimiserDescription = optimiserDescription;
     }
 
     /** Starts describing the step called {@code name} (shown in the progress and the checkpoint key). */
     public static Step named(String name) {
-        return new Step(name);
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("A step needs a non-blank name, e.g. Step.named(\"discriminator\").");
+        }
+        return new Step(name, List.of(), null, null, null).adam(1e-3);
     }
 
     /** The blocks whose parameters this step trains (required; a block may belong to several steps). */
@@ -61,14 +67,12 @@ public final class Step {
         for (Block block : blocks) {
             Objects.requireNonNull(block, "a block of step '" + name + "'");
         }
-        this.blocks = List.of(blocks);
-        return this;
+        return new Step(name, List.of(blocks), loss, optimiser, optimiserDescription);
     }
 
     /** The loss of one batch (required); its first term is minimised, the others are only recorded. */
     public Step loss(StepLoss loss) {
-        this.loss = Objects.requireNonNull(loss, "loss");
-        return this;
+        return new Step(name, blocks, Objects.requireNonNull(loss, "loss"), optimiser, optimiserDescription);
     }
 
     /** Adam with a fixed learning rate and DJL's default betas (the default: Adam 1e-3). */
@@ -85,23 +89,22 @@ public final class Step {
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("Adam's betas must lie in [0, 1), got " + beta1 + " and " + beta2);
         }
-        this.optimizer = () -> Optimizer.adam()
+        Supplier<Optimizer> adam = () -> Optimizer.adam()
                 .optLearningRateTracker(Tracker.fixed((float) learningRate))
                 .optBeta1((float) beta1).optBeta2((float) beta2).build();
-        this.optimizerDescription = beta1 == 0.9 && beta2 == 0.999
+        String description = beta1 == 0.9 && beta2 == 0.999
                 ? "adam(lr=" + learningRate + ")"
                 : "adam(lr=" + learningRate + ", beta1=" + beta1 + ", beta2=" + beta2 + ")";
-        return this;
+        return new Step(name, blocks, loss, adam, description);
     }
 
     /**
      * Any DJL optimiser, built afresh for each run by {@code factory}; {@code description} (e.g.
      * {@code "sgd(lr=0.1)"}) names its settings in the checkpoint key, which cannot see inside it.
      */
-    public Step optimizer(Supplier<Optimizer> factory, String description) {
-        this.optimizer = Objects.requireNonNull(factory, "factory");
-        this.optimizerDescription = Objects.requireNonNull(description, "description");
-        return this;
+    public Step optimiser(Supplier<Optimizer> factory, String description) {
+        return new Step(name, blocks, loss, Objects.requireNonNull(factory, "factory"),
+                Objects.requireNonNull(description, "description"));
     }
 
     /** The step's name. */
@@ -117,12 +120,12 @@ public final class Step {
         return loss;
     }
 
-    Optimizer newOptimizer() {
-        return optimizer.get();
+    Optimizer newOptimiser() {
+        return optimiser.get();
     }
 
-    String optimizerDescription() {
-        return optimizerDescription;
+    String optimiserDescription() {
+        return optimiserDescription;
     }
 
     void checkComplete() {
@@ -136,6 +139,6 @@ public final class Step {
 
     @Override
     public String toString() {
-        return "Step " + name + " (" + optimizerDescription + ")";
+        return "Step " + name + " (" + optimiserDescription + ")";
     }
 }

@@ -16,7 +16,8 @@ package org.aelab.kernel;
  * threads (the kernel rendering the cell's result) are not affected.
  *
  * <p>Public only because woven bytecode in other class loaders must be able to call it (and the
- * helper jar finds the stop methods by reflection, to stay independent of the kernel); not meant
+ * helper jar reaches the stop methods through the {@code org.aelab.notebook.StopHook} that the start-up
+ * script installs, to stay independent of the kernel); not meant
  * to be called from notebooks.
  */
 public final class CellGuard {

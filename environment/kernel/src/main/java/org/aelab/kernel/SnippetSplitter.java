@@ -62,12 +62,43 @@ final class SnippetSplitter {
         List<SourceSnippet> snippets = new ArrayList<>();
         for (Segment segment : segments(analysis, code)) {
             String text = code.substring(segment.start(), segment.end());
+            String source = segment.source();
             int leading = text.length() - text.stripLeading().length();
+            int commented = leadingComments(text);
+            if (text.startsWith("import", commented)) {
+                // JShell reads an import's name from the start of its source: after a comment it
+                // records a name-less import, and a later on-demand import (import a.b.*;) then
+                // resets every variable of the session to null. So an import goes without them.
+                leading = commented;
+                source = source.substring(leadingComments(source));
+            }
             int line = 1 + (int) code.substring(0, segment.start() + leading).chars().filter(c -> c == '\n').count();
             // Without its leading blank lines, so diagnostics' positions count from the snippet's first line.
-            snippets.add(new SourceSnippet(text, segment.source().stripLeading(), line, text.strip().endsWith(";")));
+            snippets.add(new SourceSnippet(text, source.stripLeading(), line, text.strip().endsWith(";")));
         }
         return snippets;
+    }
+
+    /** Length of the whitespace, line comments and block comments that {@code text} starts with. */
+    static int leadingComments(String text) {
+        int at = 0;
+        while (true) {
+            while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
+                at++;
+            }
+            if (text.startsWith("//", at)) {
+                int end = text.indexOf('\n', at);
+                at = end < 0 ? text.length() : end + 1;
+            } else if (text.startsWith("/*", at)) {
+                int end = text.indexOf("*/", at + 2);
+                if (end < 0) {
+                    return at;                                   // unclosed: JShell reports it
+                }
+                at = end + 2;
+            } else {
+                return at;
+            }
+        }
     }
 
     /**
