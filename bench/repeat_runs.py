@@ -5,7 +5,7 @@ the per-epoch loss series it saves, at full precision.
 The engine is deterministic for a fixed seed on a fixed machine, so every run should match the first
 to the last bit. A run that parts from the others at some epoch met a wrong result somewhere in that
 epoch. This is how DJL's mul(Number), which can free its number before the backward pass reads
-it, was found (docs/benchmarks.md, "Repeatability"; org.aelab.training.Constant). Two runs at a time
+it, was found (docs/benchmarks.md, "Repeatability"; fixed by the engine agent, docs/djl-scalar-gradients.md). Two runs at a time
 keep both cores busy, as a main job beside other work does.
 
     bench/repeat_runs.py --notebook 04 --runs 6 --epochs 40

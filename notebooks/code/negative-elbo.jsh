@@ -6,7 +6,7 @@ TrainingLoss negativeElbo = (outputs, images) -> {
             .sub(logits.mul(images))
             .sum(new int[] {1});                                   // summed over the 784 pixels
     NDArray kl = logVariance.add(1f).sub(mu.square()).sub(logVariance.exp())
-            .sum(new int[] {1}).mul(Constant.of(mu, -0.5f));       // summed over the code
+            .sum(new int[] {1}).mul(-0.5f);                        // summed over the code
     return LossTerms.of("total", reconstruction.add(kl).mean())
             .and("reconstruction", reconstruction.mean())
             .and("kl", kl.mean());

@@ -3,7 +3,7 @@
 
 NDArray sampling(NDArray mu, NDArray logVariance) {
     NDArray epsilon = mu.getManager().randomNormal(mu.getShape());     // ε ~ N(0, I)
-    NDArray sigma = logVariance.mul(Constant.of(mu, 0.5f)).exp();      // σ = exp(½ log σ²)
+    NDArray sigma = logVariance.mul(0.5f).exp();                       // σ = exp(½ log σ²)
     return mu.add(sigma.mul(epsilon));                                 // z = μ + σ ⊙ ε
 }
 

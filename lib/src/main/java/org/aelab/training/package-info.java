@@ -8,7 +8,8 @@
  * it returns a {@link org.aelab.training.TrainingHistory} (a Tablesaw table and its loss curves).
  * {@link org.aelab.training.Models} runs a trained model over a test set in batches and tabulates
  * its layers; {@link org.aelab.training.Metrics} measures reconstructions (squared error per image,
- * cross-entropy per pixel) the same way in every chapter. {@link org.aelab.training.Constant} is the
- * number to multiply by in a loss or a model, where DJL's {@code mul(Number)} gives wrong gradients.
+ * cross-entropy per pixel) the same way in every chapter. Loading this package's entry points installs the
+ * engine agent ({@code org.aelab.agent.EngineAgent}), so that DJL's {@code mul(Number)} and its kin give
+ * right gradients (docs/djl-scalar-gradients.md).
  */
 package org.aelab.training;
