@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Notebook 02 (the dense autoencoder): its number of parameters, the cross-entropy of the
+ * Notebook 02 (the dense autoencoder): its number of parameters with a 2-number code, the cross-entropy of the
  * mean-image predictor, and a linear autoencoder, which cannot beat PCA.
  */
 final class AutoencoderExercises {
@@ -31,9 +31,10 @@ final class AutoencoderExercises {
 
     static List<Exercise> all() {
         return List.of(
-                Exercise.named("02.1").answer(Number.class, "the number of parameters")
-                        .given("the autoencoder's block", Block.class)
-                        .judge((id, answer, givens) -> parameters(id, (Number) answer, givens.get(0, Block.class))),
+                Exercise.named("02.1").answer(Number.class, "the number of parameters with a 2-number code")
+                        .given("the autoencoder's block", Block.class).given("the code size", Integer.class)
+                        .judge((id, answer, givens) -> parameters(id, (Number) answer, givens.get(0, Block.class),
+                                givens.get(1, Integer.class))),
                 Exercise.named("02.2").answer(Number.class, "the test BCE/pixel of the mean image")
                         .given("the training images", NDArray.class).given("the test images", NDArray.class)
                         .judge((id, answer, givens) -> meanImageCrossEntropy(id, (Number) answer,
@@ -44,29 +45,38 @@ final class AutoencoderExercises {
                                 givens.get(0, NDArray.class), givens.get(1, NDArray.class))));
     }
 
-    private static long count(Block block, Parameter.Type type) {
+    /** The parameters of {@code block} (of {@code type}; null: all) with every axis of length {@code from} made {@code to}. */
+    static long count(Block block, Parameter.Type type, long from, long to) {
         return block.getParameters().values().stream().filter(p -> type == null || p.getType() == type)
-                .mapToLong(p -> p.getArray().size()).sum();
+                .mapToLong(p -> {
+                    long size = 1;
+                    for (long axis : p.getArray().getShape().getShape()) {
+                        size *= axis == from ? to : axis;
+                    }
+                    return size;
+                }).sum();
     }
 
-    private static Verdict parameters(String id, Number answer, Block autoencoder) {
+    private static Verdict parameters(String id, Number answer, Block autoencoder, int codeSize) {
         if (!autoencoder.isInitialized()) {
             throw new IllegalArgumentException("the autoencoder's block is not initialised; run the notebook's cells above first");
         }
-        long total = count(autoencoder, null);
-        long weights = count(autoencoder, Parameter.Type.WEIGHT);
-        NumericAnswer judgement = NumericAnswer.expecting(total, "the number of parameters").within(0)
+        long total = count(autoencoder, null, codeSize, 2);
+        long weights = count(autoencoder, Parameter.Type.WEIGHT, codeSize, 2);
+        NumericAnswer judgement = NumericAnswer.expecting(total, "the number of parameters with a 2-number code").within(0)
+                .misreading(count(autoencoder, null, codeSize, codeSize), "that is the count with the notebook's code of "
+                        + codeSize + " numbers; the question asks for 2.")
                 .misreading(weights, "that counts the weights only; every unit of a layer also has a bias.")
                 .otherwise("too many: count each layer's weights (inputs × units) and biases (one per unit) once",
                         "too few: have you counted every layer of both halves, each with its weights and biases?");
         if (autoencoder.getChildren().size() == 2) {
             Block encoder = autoencoder.getChildren().valueAt(0), decoder = autoencoder.getChildren().valueAt(1);
             judgement = judgement
-                    .misreading(count(encoder, null), "that is the encoder alone; the decoder has parameters too.")
-                    .misreading(count(decoder, null), "that is the decoder alone; the encoder has parameters too.");
+                    .misreading(count(encoder, null, codeSize, 2), "that is the encoder alone; the decoder has parameters too.")
+                    .misreading(count(decoder, null, codeSize, 2), "that is the decoder alone; the encoder has parameters too.");
         }
         return judgement.detail(NumericAnswer.format(weights) + " weights and " + NumericAnswer.format(total - weights)
-                + " biases, counted in the model").judge(id, answer);
+                + " biases, counted from the model's layers with the code's size changed").judge(id, answer);
     }
 
     private static Verdict meanImageCrossEntropy(String id, Number answer, NDArray trainImages, NDArray testImages) {

@@ -21,6 +21,8 @@ final class DenoisingExercises {
     static final double SIGMA = 0.5;
     /** The noise level the notebook trains with, for the hint of an answer measured at it. */
     static final double TRAINING_SIGMA = 0.3;
+    /** The relative tolerance of the answers that depend on random draws (noise, dropout masks): 0.5%. */
+    static final double TOLERANCE = 0.005;
 
     private DenoisingExercises() {
     }
@@ -71,7 +73,7 @@ final class DenoisingExercises {
             NDArray logits = Models.forward(model, noisy);
             NDArray output = Activation.sigmoid(logits);
             double sse = Metrics.ssePerImage(output, testImages);
-            return NumericAnswer.expecting(sse, "the denoising AE's SSE/img on σ = " + SIGMA + " noise").within(0.02)
+            return NumericAnswer.expecting(sse, "the denoising AE's SSE/img on σ = " + SIGMA + " noise").within(TOLERANCE)
                     .misreading(Metrics.ssePerImage(output, noisy), "that scores the output against the noisy input; "
                             + "score it against the clean images.")
                     .misreading(Metrics.ssePerImage(Activation.sigmoid(Models.forward(model, testImages)), testImages),
@@ -80,8 +82,8 @@ final class DenoisingExercises {
                             testImages), "that is at σ = " + TRAINING_SIGMA + ", the training noise; the question asks σ = " + SIGMA + ".")
                     .misreading(Metrics.ssePerImage(logits, testImages), "those are the logits ℓ; the reconstruction is σ(ℓ).")
                     .misreading(Metrics.ssePerImage(noisy, testImages), "that is the error of the noisy input itself, not of the model's output.")
-                    .detail("measured by the check on its own draw of the noise; draws differ by a fraction of a percent, "
-                            + "so answers within 2% count")
+                    .detail("measured by the check on its own draw of the noise; over 10,000 images draws differ by about"
+                            + " 0.1%, hence the tolerance")
                     .judge(id, answer);
         }
     }
@@ -91,10 +93,14 @@ final class DenoisingExercises {
             testImages.tempAttach(scope);
             double on = Metrics.ssePerImage(Activation.sigmoid(Computations.apply(model.getBlock(), testImages, true)), testImages);
             double off = Metrics.ssePerImage(Activation.sigmoid(Models.forward(model, testImages)), testImages);
-            return NumericAnswer.expecting(on, "the SSE/img with dropout on").within(0.02)
-                    .misreading(off, "that is with dropout off (evaluation mode); run the block with training = true.")
+            // Evaluation mode is deterministic, so its value is told apart exactly, even where the masks cost
+            // less than the tolerance (a briefly trained model).
+            if (Math.abs(answer.doubleValue() - off) <= 1e-5 * Math.abs(off)) {
+                return Verdict.notYet(id, "that is with dropout off (evaluation mode); run the block with training = true.");
+            }
+            return NumericAnswer.expecting(on, "the SSE/img with dropout on").within(TOLERANCE)
                     .detail(String.format(Locale.ROOT, "with dropout off it is %.3f, so the masks cost %+.1f%%; "
-                            + "answers within 2%% count, since every pass draws new masks", off, 100 * (on / off - 1)))
+                            + "every pass draws new masks, which moves the value by about 0.1%%", off, 100 * (on / off - 1)))
                     .judge(id, answer);
         }
     }
