@@ -112,7 +112,7 @@ public final class Exercise {
             Given given = givens.get(i);
             Object value = values.get(i);
             if (value == null || !accepts(given.type(), value)) {
-                throw new IllegalArgumentException(usage() + ": argument " + (i + 2) + " must be " + given.name()
+                throw new IllegalArgumentException(usage() + ": argument " + (i + 3) + " must be " + given.name()
                         + " (" + given.type().getSimpleName() + "), got "
                         + (value == null ? "null" : value.getClass().getSimpleName())
                         + "; run the notebook's cells above first");
