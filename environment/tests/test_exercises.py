@@ -9,7 +9,8 @@ and rejected with a hint when answered wrongly.
    solution's check must say ✓, every wrong answer's check must say "not yet" with a hint holding
    the words its section names. The run uses the smoke knobs and the checkpoints the site's run left
    (no AELAB_RETRAIN), so it costs little more than the exercises themselves; its results go to a
-   scratch directory, never to the site's.
+   scratch directory, never to the site's. The executed notebooks are kept in build/test-exercises/
+   for a look at every verdict.
 
 EXERCISE_NOTEBOOKS=01,04 runs part 2 for some notebooks only.
 """
@@ -32,6 +33,7 @@ import build_site  # noqa: E402  (the smoke knobs and the kernel's name)
 import solutions  # noqa: E402
 
 WRONG = Path(__file__).resolve().parent / "exercises"
+KEPT = ROOT / "build" / "test-exercises"
 HOW_TO_BUILD = "environment/test.sh builds it (build_site.py --smoke --out build/test-site)"
 
 
@@ -125,7 +127,8 @@ class SolutionsAndWrongAnswers(unittest.TestCase):
         try:
             client.execute()
         finally:
-            nbformat.write(nb, self.scratch / f"{stem}.ipynb")
+            KEPT.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, KEPT / f"{stem}.ipynb")
         return nb, expected
 
     def test_solutions_pass_and_wrong_answers_get_hints(self):
