@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
+import org.apache.commons.math3.distribution.NormalDistribution;
 
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,9 @@ import java.util.Locale;
  * about the test codes, and the plain autoencoder's codes standardised.
  */
 final class AdversarialExercises {
+
+    /** The standard normal, for the hint of an answer that is one of its quantiles. */
+    private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
 
     private AdversarialExercises() {
     }
@@ -48,8 +52,10 @@ final class AdversarialExercises {
                 .misreading(quantile(codeSize, 0.05), "that ball holds 5% of the prior's mass, not 95%.")
                 .misreading(codeSize, "that is the mean of ‖z‖² under the prior; the question asks for its 95% quantile.")
                 .misreading(quantile(1, 0.95), "that is for one coordinate; ‖z‖² sums the squares of all " + codeSize + ".")
-                .misreading(1.959964, "a one-dimensional normal quantile; ‖z‖² of " + codeSize + " coordinates follows χ².")
-                .misreading(1.644854, "a one-dimensional normal quantile; ‖z‖² of " + codeSize + " coordinates follows χ².");
+                .misreading(NORMAL.inverseCumulativeProbability(0.975), "a one-dimensional normal quantile; ‖z‖² of "
+                        + codeSize + " coordinates follows χ².")
+                .misreading(NORMAL.inverseCumulativeProbability(0.95), "a one-dimensional normal quantile; ‖z‖² of "
+                        + codeSize + " coordinates follows χ².");
         if (codeSize != 2) {
             judgement = judgement.misreading(quantile(2, 0.95), "that is the 2-d ball of Part 2; the codes here have "
                     + codeSize + " numbers.");

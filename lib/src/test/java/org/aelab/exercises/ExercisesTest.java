@@ -99,6 +99,7 @@ class ExercisesTest {
         assertTrue(Exercises.check("05.1", Math.sqrt(quantile), 20).message().contains("radius"));
         assertTrue(Exercises.check("05.1", 20, 20).message().contains("mean of ‖z‖²"));
         assertTrue(Exercises.check("05.1", AdversarialExercises.quantile(2, 0.95), 20).message().contains("2-d ball"));
+        assertTrue(Exercises.check("05.1", 1.96, 20).message().contains("one-dimensional normal quantile"));
     }
 
     @Test
