@@ -60,7 +60,7 @@ final class DenoisingExercises {
                     .misreading(clipped, "that is for noise clipped to [0, 1]; the notebook's noise is not clipped.")
                     .misreading(pixels * TRAINING_SIGMA * TRAINING_SIGMA, "that is for σ = " + TRAINING_SIGMA
                             + ", the training noise; the question asks σ = " + SIGMA + ".")
-                    .detail(String.format(Locale.ROOT, "one fresh draw of the noise on the %d test images measured %.2f",
+                    .detail(String.format(Locale.ROOT, "one fresh draw of the noise on the %,d test images measured %.2f",
                             testImages.getShape().get(0), measured))
                     .judge(id, answer);
         }

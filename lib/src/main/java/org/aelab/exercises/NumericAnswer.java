@@ -122,11 +122,16 @@ public final class NumericAnswer {
     }
 
     private String toleranceText() {
-        String text = relative > 0 ? "answers within " + format(100 * relative) + "% count" : "";
+        String text = relative > 0 ? "answers within " + brief(100 * relative) + "% count" : "";
         if (absolute > 0) {
-            text += (text.isEmpty() ? "answers within ± " : ", plus or minus ") + format(absolute);
+            text += (text.isEmpty() ? "answers within ± " : ", plus or minus ") + brief(absolute);
         }
         return text;
+    }
+
+    /** A tolerance as written by hand: 3 significant digits, no trailing zeros (0.2, 0.002, 1). */
+    private static String brief(double value) {
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.3g", value)).stripTrailingZeros().toPlainString();
     }
 
     static String format(double value) {

@@ -83,7 +83,7 @@ final class PcaExercises {
                     .misreading(Math.sqrt(sse), "that is a square root of the error; SSE/img is in squared pixel units.")
                     .misreading(clipped, "the reconstructions were clipped to [0, 1]; take them as they are.")
                     .misreading(at50, "that is the error at k = 50; reconstruct with 100 components.")
-                    .detail("measured on the " + images + " test images")
+                    .detail("measured on the " + NumericAnswer.format(images) + " test images")
                     .judge(id, answer);
         }
     }
@@ -112,7 +112,7 @@ final class PcaExercises {
                 .misreading(discarded / eigenvalues.length, "that is per pixel; SSE/img sums over the image's pixels.")
                 .misreading(rootsDiscarded, "eigenvalues are variances already, in squared units: no square roots.")
                 .detail(String.format(java.util.Locale.ROOT,
-                        "measured by reconstructing the %d training images; Σ_{j>20} λ_j · (n−1)/n = %s",
+                        "measured by reconstructing the %,d training images; Σ_{j>20} λ_j · (n−1)/n = %s",
                         n, NumericAnswer.format(discarded * (n - 1) / n)))
                 .judge(id, answer);
     }

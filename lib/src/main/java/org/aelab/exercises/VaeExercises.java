@@ -79,10 +79,10 @@ final class VaeExercises {
             double kl = Computations.mean(perImage);
             long images = testImages.getShape().get(0), dimensions = outputs.get(1).getShape().get(1);
             return NumericAnswer.expecting(kl, "the test KL term").within(0.005)
-                    .misreading(kl * images, "that is the sum over the " + images + " test images; the term is per image, their mean.")
+                    .misreading(kl * images, "that is the sum over the " + NumericAnswer.format(images) + " test images; the term is per image, their mean.")
                     .misreading(kl / Math.log(2), "that is in bits; the loss is in nats (natural logarithms).")
                     .misreading(kl / dimensions, "that is per code dimension; the KL of an image sums over its " + dimensions + ".")
-                    .detail("in closed form from μ and log σ² of the " + images + " test images")
+                    .detail("in closed form from μ and log σ² of the " + NumericAnswer.format(images) + " test images")
                     .judge(id, answer);
         }
     }

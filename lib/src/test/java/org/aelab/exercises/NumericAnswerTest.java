@@ -39,6 +39,9 @@ class NumericAnswerTest {
     void anAbsoluteToleranceServesReferencesNearZero() {
         NumericAnswer fraction = NumericAnswer.expecting(0, "a fraction").within(0).plusOrMinus(0.002);
         assertTrue(fraction.judge("05.3", 0.0015).isRight());
+        assertTrue(fraction.judge("05.3", 0.0015).toString().endsWith("(answers within ± 0.002)"));
+        assertTrue(NumericAnswer.expecting(6.5, "SSE/img").within(0.002).judge("01.2", 6.5).toString()
+                .endsWith("(answers within 0.2% count)"));
         assertFalse(fraction.judge("05.3", 0.003).isRight());
     }
 
