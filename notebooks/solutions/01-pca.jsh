@@ -15,3 +15,13 @@ Double sse100 = Metrics.ssePerImage(reconstruct(testImages, 100), testImages);
 // Σ_{j>k} c_j². Averaged over the n images, E[c_j²] = v_jᵀ (X − 1μᵀ)ᵀ(X − 1μᵀ) v_j / n = λ_j (n − 1)/n.
 long n = trainImages.getShape().get(0);
 Double trainSse20 = Arrays.stream(eigenvalues).skip(20).sum() * (n - 1) / n;
+
+// ---- 01.4 ----
+// The notebook's own steps on the first 200 images: their mean, their covariance, its eigenvectors;
+// then the test images reconstructed with 20 of those components, not clipped.
+NDArray few = trainImages.get(":200");
+NDArray fewMean = few.mean(new int[] {0});
+NDArray fewBasis = SymmetricEigen.of(Pca.covariance(few, fewMean)).eigenvectors(manager)
+        .toType(DataType.FLOAT32, false).get(":, :20");
+Double sse200 = Metrics.ssePerImage(
+        testImages.sub(fewMean).matMul(fewBasis).matMul(fewBasis.transpose()).add(fewMean), testImages);

@@ -44,3 +44,11 @@ try (Trainer trainer = linearAutoencoder.newTrainer(new DefaultTrainingConfig(Lo
     }
 }
 System.out.printf("linear AE: test SSE/img %.3f%n", Metrics.ssePerImage(Models.forward(linearAutoencoder, testImages), testImages));
+
+// ---- 02.4 ----
+// L(ℓ) = log(1 + e^ℓ) − xℓ, so ∂L/∂ℓ = e^ℓ / (1 + e^ℓ) − x = σ(ℓ) − x: the error of the predicted
+// probability itself, large when the pixel is confidently wrong. Through a sigmoid, the squared
+// error's gradient is 2(σ(ℓ) − x) · σ(ℓ)(1 − σ(ℓ)), and σ(ℓ)(1 − σ(ℓ)) is nearly 0 at ℓ = −6: the
+// pixel that is most wrong would barely learn.
+double logit = -6, pixel = 1;
+Double logitGradient = 1 / (1 + Math.exp(-logit)) - pixel;

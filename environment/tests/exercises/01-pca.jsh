@@ -6,3 +6,6 @@ Double sse100 = Metrics.ssePerImage(reconstruct(testImages, 100), testImages) / 
 
 // ---- 01.3 | the variance the 20 components keep ----
 Double trainSse20 = Arrays.stream(eigenvalues).limit(20).sum();
+
+// ---- 01.4 | all the training images ----
+Double sse200 = Metrics.ssePerImage(reconstruct(testImages, 20), testImages);

@@ -7,3 +7,8 @@ Double meanImageBce = Metrics.bcePerPixel(trainImages.mean(new int[] {0}).broadc
 
 // ---- 02.3 | not linear ----
 Model linearAutoencoder = model;     // the notebook's autoencoder, ReLUs and all
+
+// ---- 02.4 | squared error ----
+double logit = -6, pixel = 1;
+double probability = 1 / (1 + Math.exp(-logit));
+Double logitGradient = 2 * (probability - pixel) * probability * (1 - probability);

@@ -19,7 +19,8 @@ import java.util.Locale;
 
 /**
  * Notebook 02 (the dense autoencoder): its number of parameters with a 2-number code, the cross-entropy of the
- * mean-image predictor, and a linear autoencoder, which cannot beat PCA.
+ * mean-image predictor, a linear autoencoder, which cannot beat PCA, and the gradient of the loss on a logit,
+ * derived and checked against automatic differentiation.
  */
 final class AutoencoderExercises {
 
@@ -42,7 +43,40 @@ final class AutoencoderExercises {
                 Exercise.named("02.3").answer(Model.class, "your trained linear autoencoder")
                         .given("the training images", NDArray.class).given("the test images", NDArray.class)
                         .judge((id, answer, givens) -> linearAutoencoder(id, (Model) answer,
-                                givens.get(0, NDArray.class), givens.get(1, NDArray.class))));
+                                givens.get(0, NDArray.class), givens.get(1, NDArray.class))),
+                Exercise.named("02.4").answer(Number.class, "∂/∂ℓ of one pixel's loss at the given ℓ and x")
+                        .given("the logit ℓ", Double.class).given("the pixel x", Double.class)
+                        .given("the gradient by automatic differentiation", Double.class)
+                        .judge((id, answer, givens) -> logitGradient(id, (Number) answer, givens.number(0),
+                                givens.number(1), givens.number(2))));
+    }
+
+    private static double sigmoid(double logit) {
+        return 1 / (1 + Math.exp(-logit));
+    }
+
+    private static Verdict logitGradient(String id, Number answer, double logit, double pixel, double autograd) {
+        if (pixel < 0 || pixel > 1) {
+            throw new IllegalArgumentException("the pixel x is a grey level in [0, 1], got " + pixel);
+        }
+        double p = sigmoid(logit);
+        double gradient = p - pixel;
+        double throughSigmoid = p * (1 - p);
+        return NumericAnswer.expecting(gradient, "∂/∂ℓ [softplus(ℓ) − xℓ] = σ(ℓ) − x").within(0.001)
+                .misreading(2 * gradient * throughSigmoid, "that is the gradient of the squared error (σ(ℓ) − x)²;"
+                        + " the loss here is the cross-entropy on the logit.")
+                .misreading(gradient * throughSigmoid, "that keeps the sigmoid's derivative σ(ℓ)(1 − σ(ℓ)), which the"
+                        + " cross-entropy on the logit cancels.")
+                .misreading((1 - pixel) / (1 - p) - pixel / p, "that is the derivative with respect to the probability"
+                        + " σ(ℓ); the question asks with respect to the logit ℓ.")
+                .misreading(p, "the derivative of the −xℓ term, −x, is missing.")
+                .misreading(gradient / 784, "that is divided by the 784 pixels of the mean; the question asks about one"
+                        + " pixel's loss.")
+                .detail(String.format(Locale.ROOT, "automatic differentiation gives %.6f; the squared error through the"
+                        + " sigmoid would give %.6f, %.0f times smaller, which is why the decoder is trained on"
+                        + " cross-entropy", autograd, 2 * gradient * throughSigmoid,
+                        1 / (2 * throughSigmoid)))
+                .judge(id, answer);
     }
 
     /** The parameters of {@code block} (of {@code type}; null: all) with every axis of length {@code from} made {@code to}. */

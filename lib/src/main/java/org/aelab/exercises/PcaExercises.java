@@ -2,15 +2,21 @@ package org.aelab.exercises;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.aelab.baselines.Pca;
 import org.aelab.training.Metrics;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Notebook 01 (PCA): the number of components that keep 90% of the variance, the test error at
- * k = 100, and the training error at k = 20 derived from the eigenvalues alone.
+ * k = 100, the training error at k = 20 derived from the eigenvalues alone, and PCA fitted to 200
+ * training images instead of all of them.
  */
 final class PcaExercises {
+
+    /** The training images PCA is fitted to in exercise 01.4: the first 200. */
+    static final int FEW = 200;
 
     private PcaExercises() {
     }
@@ -30,7 +36,12 @@ final class PcaExercises {
                         .given("the mean μ", NDArray.class).given("the components V", NDArray.class)
                         .judge((id, answer, givens) -> trainingErrorFromEigenvalues(id, (Number) answer,
                                 givens.get(0, double[].class), givens.get(1, NDArray.class),
-                                givens.get(2, NDArray.class), givens.get(3, NDArray.class))));
+                                givens.get(2, NDArray.class), givens.get(3, NDArray.class))),
+                Exercise.named("01.4").answer(Number.class, "the test SSE/img at k = 20 of PCA fitted to 200 images")
+                        .given("the training images", NDArray.class).given("the test images", NDArray.class)
+                        .given("the mean μ", NDArray.class).given("the components V", NDArray.class)
+                        .judge((id, answer, givens) -> fewImages(id, (Number) answer, givens.get(0, NDArray.class),
+                                givens.get(1, NDArray.class), givens.get(2, NDArray.class), givens.get(3, NDArray.class))));
     }
 
     /** The smallest k whose components keep at least {@code fraction} of the variance. */
@@ -115,5 +126,42 @@ final class PcaExercises {
                         "measured by reconstructing the %,d training images; Σ_{j>20} λ_j · (n−1)/n = %s",
                         n, NumericAnswer.format(discarded * (n - 1) / n)))
                 .judge(id, answer);
+    }
+
+    private static Verdict fewImages(String id, Number answer, NDArray trainImages, NDArray testImages,
+                                     NDArray mean, NDArray components) {
+        if (trainImages.getShape().get(0) <= FEW) {
+            throw new IllegalArgumentException("exercise 01.4 fits PCA to the first " + FEW + " of more training images;"
+                    + " the notebook has " + trainImages.getShape().get(0) + " (raise AELAB_TRAIN_LIMIT)");
+        }
+        int k = 20;
+        try (NDManager scope = testImages.getManager().newSubManager()) {
+            testImages.tempAttach(scope);
+            NDArray few = trainImages.get(":" + FEW);
+            few.attach(scope);
+            try (Pca fitted = Pca.fit(few)) {
+                NDArray reconstructions = fitted.reconstruct(testImages, k);
+                double sse = Metrics.ssePerImage(reconstructions, testImages);
+                double full = Metrics.ssePerImage(Computations.pcaReconstruct(testImages, mean, components, k), testImages);
+                double ownFew = Metrics.ssePerImage(fitted.reconstruct(few, k), few);
+                double fullOnFew = Metrics.ssePerImage(Computations.pcaReconstruct(few, mean, components, k), few);
+                NDArray basis = fitted.components().get(":, :" + k);
+                double fullMean = Metrics.ssePerImage(testImages.sub(mean).matMul(basis).matMul(basis.transpose()).add(mean),
+                        testImages);
+                return NumericAnswer.expecting(sse, "the test SSE/img at k = 20 of PCA fitted to " + FEW + " images")
+                        .within(0.005)
+                        .misreading(full, "that is the PCA of all the training images; fit it to the first " + FEW + " only.")
+                        .misreading(ownFew, "that is measured on the " + FEW + " images it was fitted to; measure it on the"
+                                + " test images.")
+                        .misreading(Metrics.ssePerImage(reconstructions.clip(0f, 1f), testImages),
+                                "the reconstructions were clipped to [0, 1]; take them as they are.")
+                        .misreading(fullMean, "that centres on the mean of all the training images; the " + FEW
+                                + "-image PCA has its own mean.")
+                        .detail(String.format(Locale.ROOT, "the PCA of all %,d training images has %.3f on the test images;"
+                                        + " on the %d images themselves the %d-image PCA has %.3f, the full one %.3f",
+                                trainImages.getShape().get(0), full, FEW, FEW, ownFew, fullOnFew))
+                        .judge(id, answer);
+            }
+        }
     }
 }

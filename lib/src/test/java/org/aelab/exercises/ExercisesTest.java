@@ -71,6 +71,46 @@ class ExercisesTest {
     }
 
     @Test
+    void theGradientOnALogitIsSigmoidMinusThePixel() {
+        double logit = -6, pixel = 1, p = 1 / (1 + Math.exp(6));
+        double gradient = p - pixel;
+        assertTrue(Exercises.check("02.4", gradient, logit, pixel, gradient).isRight());
+        assertTrue(Exercises.check("02.4", 2 * gradient * p * (1 - p), logit, pixel, gradient).message()
+                .contains("squared error"));
+        assertTrue(Exercises.check("02.4", -pixel / p, logit, pixel, gradient).message().contains("probability"));
+        assertEquals("the sign is wrong.", Exercises.check("02.4", -gradient, logit, pixel, gradient).message());
+        assertThrows(IllegalArgumentException.class, () -> Exercises.check("02.4", gradient, logit, 2.0, gradient));
+    }
+
+    @Test
+    void pcaOfFewImagesIsMeasuredOnTheTestImages() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // 30-pixel "images" with 25 directions of falling variance: 200 of them estimate the
+            // 20 leading directions worse than 1,000 do.
+            NDArray scales = manager.arange(25f, 0f, -1f).div(5f);
+            NDArray mixing = manager.randomNormal(0f, 1f, new Shape(25, 30), DataType.FLOAT32);
+            NDArray train = manager.randomNormal(0f, 1f, new Shape(1000, 25), DataType.FLOAT32).mul(scales).matMul(mixing);
+            NDArray test = manager.randomNormal(0f, 1f, new Shape(500, 25), DataType.FLOAT32).mul(scales).matMul(mixing);
+            try (org.aelab.baselines.Pca full = org.aelab.baselines.Pca.fit(train);
+                 org.aelab.baselines.Pca few = org.aelab.baselines.Pca.fit(train.get(":200"))) {
+                double sse = org.aelab.training.Metrics.ssePerImage(few.reconstruct(test, 20), test);
+                double fullSse = org.aelab.training.Metrics.ssePerImage(full.reconstruct(test, 20), test);
+                assertTrue(sse > fullSse, sse + " ≤ " + fullSse);
+                Verdict right = Exercises.check("01.4", sse, train, test, full.mean(), full.components());
+                assertTrue(right.isRight(), right.toString());
+                assertTrue(Exercises.check("01.4", fullSse, train, test, full.mean(), full.components()).message()
+                        .contains("all the training images"));
+                NDArray first = train.get(":200");
+                double own = org.aelab.training.Metrics.ssePerImage(few.reconstruct(first, 20), first);
+                assertTrue(Exercises.check("01.4", own, train, test, full.mean(), full.components()).message()
+                        .contains("fitted to"));
+                assertThrows(IllegalArgumentException.class,
+                        () -> Exercises.check("01.4", sse, first, test, full.mean(), full.components()));
+            }
+        }
+    }
+
+    @Test
     void klToAWidePriorAgreesWithMonteCarloAndCatchesTheStandardPrior() {
         double mu = 1, variance = 0.25, priorVariance = 4;
         Random random = new Random(7);
