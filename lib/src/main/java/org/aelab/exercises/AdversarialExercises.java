@@ -99,8 +99,9 @@ final class AdversarialExercises {
                     .misreading(byVariance, "that divides by the variance; standardising divides by the standard deviation.")
                     .misreading(0.95, "0.95 is what draws from the prior give; compute the fraction for the standardised codes.")
                     .detail(String.format(Locale.ROOT, "the raw codes' fraction is %.4f; every dimension now has mean 0 and"
-                            + " variance 1, yet the codes are not N(0, I): their dimensions are not independent Gaussians",
-                            raw))
+                            + " variance 1, %s", raw, inside < 0.93
+                            ? "yet the codes are not N(0, I): their dimensions are not independent Gaussians"
+                            : "and the ball holds about as many of them as of draws from the prior (95%)"))
                     .judge(id, answer);
         }
     }

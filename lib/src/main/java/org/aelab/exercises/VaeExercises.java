@@ -104,8 +104,10 @@ final class VaeExercises {
                 return Verdict.notYet(id, "its KL term is not below the β = 1 model's (" + numbers + "): was the KL term"
                         + " multiplied by β = 4 in the loss it was trained with, and was it trained as long?");
             }
-            return Verdict.right(id, numbers + ": a KL that costs β times more buys less information per code, "
-                    + "and the reconstruction pays for it");
+            return Verdict.right(id, numbers + (yours[0] > notebook[0]
+                    ? ": a KL that costs β times more buys less information per code, and the reconstruction pays for it"
+                    : ": a KL that costs β times more buys less information per code; the reconstruction term did not"
+                    + " rise in this run"));
         }
     }
 
