@@ -168,3 +168,60 @@ test('a training cell keeps one live loss chart, of the whole run', () => {
   }
   assert.ok(checked > 0 || !existsSync(join(SITE, '02-autoencoder.ipynb')), 'no training cell found');
 });
+
+/** The ids of the "Try it" exercises of an executed notebook, in order (cells marked aelab.role = check). */
+function exercisesOf(notebookFile) {
+  const notebook = JSON.parse(readFileSync(notebookFile, 'utf8'));
+  return notebook.cells.filter((c) => c.metadata?.aelab?.role === 'check').map((c) => c.metadata.aelab.exercise);
+}
+
+const SOLUTIONS = join(import.meta.dirname, '..', '..', 'notebooks', 'solutions');
+
+for (const name of pages.filter((p) => existsSync(join(SITE, p.replace(/\.html$/, '.ipynb'))))) {
+  const exercises = exercisesOf(join(SITE, name.replace(/\.html$/, '.ipynb')));
+  if (exercises.length === 0) continue;
+  test(`${name} folds each exercise's worked solution below its check`, async () => {
+    const solutionFile = readFileSync(join(SOLUTIONS, name.replace(/\.html$/, '.jsh')), 'utf8');
+    const { page, problems, close } = await offlinePage(browser);
+    try {
+      await page.goto(server.url + name, { waitUntil: 'load' });
+      const blocks = await page.$$eval('details.aelab-solution', (all) => all.map((d) => {
+        let before = d.closest('.jp-Cell').previousElementSibling;
+        while (before && !before.classList.contains('jp-Cell')) before = before.previousElementSibling;
+        return { id: d.id, open: d.open, summary: d.querySelector('summary').textContent.trim(),
+          before: before?.querySelector('.jp-InputArea')?.textContent ?? '',
+          codeShown: d.querySelector('pre').checkVisibility() };
+      }));
+      assert.deepEqual(blocks.map((b) => b.id), exercises.map((e) => `solution-${e}`), 'one block per exercise, in order');
+      for (const [i, block] of blocks.entries()) {
+        const exercise = exercises[i];
+        assert.equal(block.open, false, `${exercise}: folded when the page opens`);
+        assert.equal(block.codeShown, false, `${exercise}: its code is hidden while folded`);
+        assert.equal(block.summary, `Worked solution of ${exercise}`);
+        assert.ok(block.before.includes(`Exercises.check("${exercise}"`), `${exercise}: right below its check cell`);
+      }
+      const last = exercises.at(-1);
+      const heading = page.locator('h3', { hasText: `${last} ·` });
+      const details = page.locator(`details[id="solution-${last}"]`);
+      await heading.scrollIntoViewIfNeeded();
+      const shot = async (suffix) => {
+        // The exercise from its heading to the end of its solution block, in page coordinates.
+        const [top, end, scrollY, width] = [(await heading.boundingBox()).y, await details.boundingBox(),
+          await page.evaluate(() => window.scrollY), await page.evaluate(() => document.documentElement.clientWidth)];
+        await page.screenshot({ path: join(SHOTS, name.replace(/\.html$/, `-solution-${suffix}.png`)), fullPage: true,
+          clip: { x: 0, y: scrollY + top - 10, width, height: end.y + end.height - top + 30 } });
+      };
+      await shot('folded');
+      await details.locator('summary').click();
+      const opened = await details.evaluate((d) => ({ open: d.open, shown: d.querySelector('pre').checkVisibility(),
+        code: d.querySelector('pre').textContent }));
+      assert.ok(opened.open && opened.shown, `${last}: a click unfolds it`);
+      const firstLine = solutionFile.split(`// ---- ${last} ----`)[1].trim().split('\n')[0];
+      assert.ok(opened.code.includes(firstLine), `${last}: shows the solution file's section, starting ${firstLine}`);
+      await shot('unfolded');
+      assert.deepEqual(problems, [], `${name}: problems in the browser`);
+    } finally {
+      await close();
+    }
+  });
+}

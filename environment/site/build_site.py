@@ -8,6 +8,10 @@ Writes, under the output directory (default build/site):
   results.json       the same results, machine-readable (schema in README.md)
   assets/            MathJax and RequireJS copied from Debian's packages, so nothing loads from a CDN
 
+On the HTML page, each "Try it" exercise's worked solution (notebooks/solutions/, see solutions.py)
+sits folded in a <details> block below the exercise; the executed .ipynb, like the live notebook,
+does not hold them.
+
 Each notebook saves its own results to $AELAB_RESULTS_DIR/<notebook>.json through
 org.aelab.notebook.Results; this script points that variable at <out>/results, which it keeps from
 run to run. A notebook that runs replaces only its own file, so a partial run (--only 02) keeps
@@ -15,7 +19,9 @@ every other notebook's latest results and page, each marked with when and under 
 produced.
 """
 import argparse
+import copy
 import datetime
+import html
 import json
 import os
 import re
@@ -28,8 +34,12 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import JavaLexer
 
 import front_page
+import solutions
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -102,6 +112,48 @@ def html_exporter():
     return exporter
 
 
+SOLUTION_STYLE = """<style>
+details.aelab-solution { margin: 0.4em 0 1.2em; border-left: 3px solid #8fb3d9; padding: 0.2em 0 0.2em 0.8em; }
+details.aelab-solution > summary { cursor: pointer; color: #2a5b8a; font-weight: 600; }
+details.aelab-solution[open] > summary { margin-bottom: 0.5em; }
+details.aelab-solution .highlight pre { margin: 0; padding: 0.5em; background: #f7f7f7; overflow-x: auto; }
+</style>"""
+
+
+def solution_cell(exercise, code, first):
+    """A raw HTML cell, laid out like the page's markdown cells, with the worked solution of
+    `exercise` folded in a <details> block; the first one on a page carries the block's style."""
+    folded = (f'<details class="aelab-solution" id="solution-{html.escape(exercise)}">'
+              f"<summary>Worked solution of {html.escape(exercise)}</summary>"
+              + highlight(code, JavaLexer(), HtmlFormatter(cssclass=" highlight hl-java")) + "</details>")
+    # One root element: nbconvert's clean_html (lxml) wraps several in a <div> of its own.
+    source = ('<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell">' + (SOLUTION_STYLE if first else "")
+              + '<div class="jp-Cell-inputWrapper">'
+              + '<div class="jp-Collapser jp-InputCollapser jp-Cell-inputCollapser"></div>'
+              + '<div class="jp-InputArea jp-Cell-inputArea"><div class="jp-InputPrompt jp-InputArea-prompt"></div>'
+              + f'<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput">{folded}</div>'
+              + "</div></div></div>")
+    return nbformat.v4.new_raw_cell(source, metadata={"raw_mimetype": "text/html"})
+
+
+def with_solutions(nb, stem):
+    """A copy of the executed `nb` for its HTML page: each exercise's worked solution folded below
+    the exercise's check cell. An exercise without a solution is an error (the tests require one)."""
+    solved = solutions.solutions_of(stem)
+    cells = solutions.exercise_cells(nb)
+    if not cells:
+        return nb
+    missing = [exercise for exercise in cells if exercise not in solved]
+    if missing:
+        sys.exit(f"[site] {stem}: no worked solution for exercise(s) {', '.join(missing)} in "
+                 f"{solutions.SOLUTIONS / (stem + '.jsh')}; add a section '// ---- NN.k ----' for each")
+    page = copy.deepcopy(nb)
+    ordered = sorted(cells.items(), key=lambda item: item[1]["check"])
+    for position, (exercise, where) in reversed(list(enumerate(ordered))):
+        page.cells.insert(where["check"] + 1, solution_cell(exercise, solved[exercise], position == 0))
+    return page
+
+
 def title_of(nb, fallback):
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -125,7 +177,7 @@ def execute(path, out, results_dir, index, count, timeout):
         failure = error
     seconds = time.monotonic() - started
     nbformat.write(nb, out / f"{path.stem}.ipynb")
-    body, _ = html_exporter().from_notebook_node(nb)
+    body, _ = html_exporter().from_notebook_node(with_solutions(nb, path.stem))
     (out / f"{path.stem}.html").write_text(body, encoding="utf-8")
     if failure is not None:
         first_line = str(failure).strip().splitlines()[-1] if str(failure).strip() else type(failure).__name__
