@@ -35,7 +35,7 @@ try (Trainer trainer = betaModel.newTrainer(new DefaultTrainingConfig(Loss.l2Los
                 NDArray x = trainImages.get(step, new NDIndex("{}:{}", start, Math.min(trainLimit, start + batchSize)));
                 try (GradientCollector tape = trainer.newGradientCollector()) {
                     Map<String, NDArray> terms = negativeElbo.evaluate(trainer.forward(new NDList(x)), x).asMap();
-                    tape.backward(terms.get("reconstruction").add(terms.get("kl").mul(Constant.of(x, 4f))));  // β = 4
+                    tape.backward(terms.get("reconstruction").add(terms.get("kl").mul(4f)));  // β = 4
                 }
                 trainer.step();
             }
