@@ -34,9 +34,12 @@ key="$(stat -L -c '%s-%Y' "$jar" ${libjvm:+"$libjvm"} 2>/dev/null | paste -sd- -
 archive="$dir/kernel-$key.jsa"
 
 # Records the archive with the given JVM arguments (which end in --warm-up); replaces older ones.
+# A JVM that loads a Java agent (the kernel's engine agent) records only with AllowArchivingWithJavaAgent;
+# the classes the agent changes are left out of the archive and changed again at each start.
 record_archive() {
-  local tmp="$archive.$$.tmp"
-  if "$java" "-XX:ArchiveClassesAtExit=$tmp" "$@" >"$dir/recording.log" 2>&1 && [ -f "$tmp" ]; then
+  local tmp="$archive.$$.tmp" agent=()
+  case " $* " in *" -javaagent:"*) agent=(-XX:+UnlockDiagnosticVMOptions -XX:+AllowArchivingWithJavaAgent) ;; esac
+  if "$java" "${agent[@]}" "-XX:ArchiveClassesAtExit=$tmp" "$@" >"$dir/recording.log" 2>&1 && [ -f "$tmp" ]; then
     mv -f "$tmp" "$archive"
     for old in "$dir"/kernel-*.jsa; do [ "$old" = "$archive" ] || rm -f "$old"; done
   else

@@ -144,7 +144,7 @@ class CodeInsightIT {
     void ourHelpersShowTheirJavadoc() {
         String model = plain("inspectFitModel");
         assertTrue(model.startsWith("Fit Fit.model(Model model)\n"), model);
-        assertTrue(model.contains("Starts configuring a fit of model"), model);
+        assertTrue(model.contains("Starts a fit of model with the defaults"), model);
         String pairs = plain("inspectImageGridPairs");
         assertTrue(pairs.contains("ImageGrid ImageGrid.pairs(float[][] originals, float[][] reconstructions)"), pairs);
         assertTrue(pairs.contains("Originals with their reconstructions"), pairs);
