@@ -17,6 +17,8 @@
 #                   makes every kernel start faster). The kernel starts through cds-launch.sh, which
 #                   uses the archive only for the jar it was recorded from and, after a rebuild,
 #                   records a new one in the background, so rebuilding needs no reinstall
+#   --no-agent      start the kernel without the engine agent (agent/): only to measure what it fixes, since
+#                   DJL's scalar operations then give wrong gradients at random and re-run cells leak
 #   --no-mkl-shim   do not preload native/mkl_any_vendor.c (built here with cc) into the kernel; it
 #                   lets oneMKL use AVX-512 on non-Intel CPUs, about twice the speed of its matrix
 #                   products on an AMD CPU with AVX-512 (see the file)
@@ -32,6 +34,7 @@ java_cmd=""
 name="aelab-java"
 cds=yes
 mkl_shim=yes
+engine_agent=yes
 
 die() { echo "install-kernel.sh: $*" >&2; exit 1; }
 
@@ -45,7 +48,8 @@ while [ $# -gt 0 ]; do
     --name) [ $# -ge 2 ] || die "--name needs a kernelspec name"; name="$2"; shift 2 ;;
     --no-cds) cds=no; shift ;;
     --no-mkl-shim) mkl_shim=no; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-agent) engine_agent=no; shift ;;
+    -h|--help) sed -n '2,/^set -e/{/^set -e/!p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -73,11 +77,13 @@ kernel_jar="$root/environment/kernel/target/aelab-kernel.jar"
 # Sources whose javadoc Shift-Tab shows: DJL and Tablesaw (copied by the kernel's build), the helper jar.
 doc_sources="$root/environment/kernel/target/doc-sources/*.jar:$root/lib/src/main/java"
 lib_jar="$root/lib/target/aelab-lib.jar"
+agent_jar="$root/agent/target/aelab-agent.jar"
 lib_deps="$root/lib/target/classpath"
 startup_dir="$root/environment/kernel/startup"
 missing=""
 [ -f "$kernel_jar" ] || missing="$missing $kernel_jar"
 [ -f "$lib_jar" ] || missing="$missing $lib_jar"
+[ -f "$agent_jar" ] || missing="$missing $agent_jar"
 compgen -G "$lib_deps/*.jar" >/dev/null || missing="$missing $lib_deps/*.jar"
 if [ -n "$missing" ]; then
   die "missing build output:$missing
@@ -87,9 +93,16 @@ fi
 
 # Library logging (slf4j-simple on the notebook classpath): warnings only. DJL's CUDA probe warns on
 # every CPU-only machine, which would put the same noise under the first DJL cell of each notebook.
+# The engine agent (agent/, docs/djl-scalar-gradients.md), from the first class DJL loads: arrays made from Java
+# numbers own their memory, so every gradient is right whenever the garbage collector runs, and managers that
+# nothing reaches any more (a re-run cell's old data, say) give their native memory back.
 jvm_opts=("-Djava.awt.headless=true" "-Xmx$heap" "-Dai.djl.offline=true"
           "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
-          "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error")
+          "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error"
+          # A model that a re-run cell replaced is freed by the collector (the engine agent), not close():
+          # DJL would warn about each one under whatever cell runs next.
+          "-Dorg.slf4j.simpleLogger.log.ai.djl.BaseModel=error")
+[ "$engine_agent" = no ] || jvm_opts=("-javaagent:$agent_jar" "${jvm_opts[@]}")
 # Lets DJL's native PyTorch load without warnings on JDKs that know the option.
 if "$java_cmd" --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then
   jvm_opts+=("--enable-native-access=ALL-UNNAMED")

@@ -6,6 +6,7 @@ import java.util.*;
 import java.nio.file.*;
 
 import ai.djl.*;
+import ai.djl.engine.*;
 import ai.djl.ndarray.*;
 import ai.djl.ndarray.types.*;
 import ai.djl.nn.*;

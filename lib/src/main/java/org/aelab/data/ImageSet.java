@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Random;
+import org.aelab.agent.EngineAgent;
 
 /**
  * An immutable set of labelled 28 x 28 grey images with pixels normalised to [0, 1] (0 is the black
@@ -22,6 +23,12 @@ import java.util.Random;
  * arrays return copies.
  */
 public final class ImageSet {
+
+    static {
+        // An entry point of the helper jar: DJL code in this JVM gets correct gradients from here on
+        // (org.aelab.agent.EngineAgent; a no-op where the kernel loaded the agent at start-up).
+        EngineAgent.install();
+    }
 
     /** Width of every image, in pixels. */
     public static final int WIDTH = IdxReader.COLUMNS;

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import org.aelab.agent.EngineAgent;
 
 /**
  * Small helpers around a trained DJL model: run it on a whole test set, and describe its layers.
@@ -31,6 +32,12 @@ import tech.tablesaw.api.Table;
  * }</pre>
  */
 public final class Models {
+
+    static {
+        // An entry point of the helper jar: DJL code in this JVM gets correct gradients from here on
+        // (org.aelab.agent.EngineAgent; a no-op where the kernel loaded the agent at start-up).
+        EngineAgent.install();
+    }
 
     /** The batch size of {@link #forward(Model, NDArray)}. */
     public static final int DEFAULT_BATCH_SIZE = 1000;

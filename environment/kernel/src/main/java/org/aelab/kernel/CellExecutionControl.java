@@ -67,6 +67,11 @@ final class CellExecutionControl extends DirectExecutionControl {
         };
     }
 
+    /** The class loader of the snippets. */
+    SnippetLoader loader() {
+        return loader;
+    }
+
     /** The value of the last snippet run, as an object (JShell itself only sees its string form). */
     Object takeLastValue() {
         Object value = lastValue;

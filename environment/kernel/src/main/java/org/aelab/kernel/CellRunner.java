@@ -33,6 +33,7 @@ final class CellRunner {
     private final CellOutput output;
     private final Magics magics;
     private final Renderer renderer;
+    private final ReplacedValues replacedValues;
     private final Object lock = new Object();
 
     /** Snippet id to where it was typed: execution count and first cell line (JShell only knows ids). */
@@ -46,6 +47,7 @@ final class CellRunner {
         this.output = output;
         this.magics = magics;
         this.renderer = renderer;
+        this.replacedValues = new ReplacedValues(control.loader());
     }
 
     /** The lock of everything that uses JShell: evaluation, analysis, the classpath. */
@@ -72,6 +74,14 @@ final class CellRunner {
 
     /** Runs a cell: magic lines ({@code %name args}) and Java code, in order. Returns the rendered result. */
     DisplayData runCell(String code) throws CellError {
+        try {
+            return runCellCode(code);
+        } finally {
+            replacedValues.release();
+        }
+    }
+
+    private DisplayData runCellCode(String code) throws CellError {
         Object result = NO_RESULT;
         StringBuilder chunk = new StringBuilder();
         int chunkLine = 1;
@@ -129,6 +139,9 @@ final class CellRunner {
         Object value = NO_RESULT;
         for (SnippetEvent event : events) {
             if (event.causeSnippet() != null) {
+                if (event.status() == Snippet.Status.OVERWRITTEN) {
+                    replacedValues.overwritten(event.snippet(), event.causeSnippet());
+                }
                 continue;
             }
             Snippet s = event.snippet();

@@ -3,6 +3,8 @@ package org.aelab.kernel;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import jdk.jshell.execution.LoaderDelegate;
 import jdk.jshell.spi.ExecutionControl.ClassBytecodes;
@@ -36,6 +39,8 @@ final class SnippetLoader extends URLClassLoader implements LoaderDelegate {
     private final Map<String, byte[]> snippetBytes = new ConcurrentHashMap<>();
     private final Map<String, Class<?>> snippetClasses = new ConcurrentHashMap<>();
     private final List<String> classpath = new ArrayList<>();
+    /** Snippet classes in the order JShell installed them. */
+    private final List<Class<?>> installOrder = new ArrayList<>();
 
     SnippetLoader(ClassLoader parent) {
         super("notebook", new URL[0], parent);
@@ -55,7 +60,11 @@ final class SnippetLoader extends URLClassLoader implements LoaderDelegate {
         Throwable failure = null;
         for (int i = 0; i < classes.length; i++) {
             try {
-                snippetClasses.put(classes[i].name(), loadClass(classes[i].name()));
+                Class<?> snippetClass = loadClass(classes[i].name());
+                snippetClasses.put(classes[i].name(), snippetClass);
+                synchronized (installOrder) {
+                    installOrder.add(snippetClass);
+                }
                 installed[i] = true;
             } catch (Throwable t) {
                 failure = t;
@@ -64,6 +73,43 @@ final class SnippetLoader extends URLClassLoader implements LoaderDelegate {
         if (failure != null) {
             throw new ClassInstallException("Could not load snippet classes: " + failure, installed);
         }
+    }
+
+    /**
+     * Clears what the declarations of variable {@code name} in snippet {@code id} still hold, now that a
+     * new declaration replaced them. JShell keeps every version of a snippet's class ({@code $JShell$12},
+     * then {@code $JShell$12B} when it recompiles the snippet because something it uses changed, with the
+     * value carried over), and a replaced variable's value stays in the old class's static field, reachable
+     * for good. When the new declaration kept the snippet's id ({@code keepNewest}), its newest version is
+     * the variable itself and stays. Returns whether an object was let go.
+     */
+    boolean clearReplacedVariable(String id, String name, boolean keepNewest) {
+        Pattern versions = Pattern.compile("REPL\\.\\$JShell\\$" + Pattern.quote(id) + "[A-Z]*");
+        List<Class<?>> matching = new ArrayList<>();
+        synchronized (installOrder) {
+            for (Class<?> c : installOrder) {
+                if (versions.matcher(c.getName()).matches()) {
+                    matching.add(c);
+                }
+            }
+        }
+        boolean released = false;
+        int replacedVersions = keepNewest ? Math.max(0, matching.size() - 1) : matching.size();
+        for (Class<?> old : matching.subList(0, replacedVersions)) {
+            try {
+                Field field = old.getDeclaredField(name);
+                if (Modifier.isStatic(field.getModifiers()) && !field.getType().isPrimitive()) {
+                    field.setAccessible(true);
+                    if (field.get(null) != null) {
+                        field.set(null, null);
+                        released = true;
+                    }
+                }
+            } catch (NoSuchFieldException | IllegalAccessException | RuntimeException e) {
+                // Not this variable's class, or a field JShell made final: nothing to let go.
+            }
+        }
+        return released;
     }
 
     @Override
