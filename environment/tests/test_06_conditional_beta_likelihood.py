@@ -127,7 +127,7 @@ class ConditionalBetaLikelihood(unittest.TestCase):
         cell = self.cell("ImageSlider explorer")
         html = "".join(o.data.get("text/html", "") for o in cell.outputs if "data" in o)
         self.assertEqual(1, html.count("Plotly.newPlot("))
-        steps = re.findall(r'\{"label":"([^"]*)","method":"restyle","args":\[\{"source":\["(data:image/png;base64,[^"]+)"\]\}\]\}', html)
+        steps = re.findall(r'\{"label":"([^"]*)","method":"relayout","args":\[\{"images\[0\]\.source":"(data:image/png;base64,[^"]+)"\}\]\}', html)
         self.assertEqual(CLASSES, [label for label, _ in steps], "one slider step per class, in class order")
         self.assertEqual(10, len({source for _, source in steps}), "every class draws its own picture")
         for _, source in steps:

@@ -15,8 +15,9 @@ import javax.imageio.ImageIO;
  * A plotly figure that shows one of several pictures, chosen with a slider: a latent explorer
  * whose frames were computed in the notebook, so the page needs no kernel to move it.
  *
- * <p>Each frame is a PNG embedded in the figure as a data URI, shown by plotly's {@code image}
- * trace; the slider's step for a frame restyles that trace's source. The figure draws with the
+ * <p>Each frame is a PNG embedded in the figure as a data URI, shown as the layout's one picture
+ * ({@code layout.images}, which the jar's basic plotly.js bundle draws; it has no {@code image}
+ * trace); the slider's step for a frame relayouts that picture's source. The figure draws with the
  * plotly.js bundled in this jar, offline, in the notebook, in nbconvert's HTML and on the site.
  *
  * <pre>{@code
@@ -99,9 +100,9 @@ public final class ImageSlider {
         return (bundle == null ? "" : bundle) + PlotHtml.withoutBundle(dataJson(), layoutJson());
     }
 
-    /** The traces as plotly JSON: one image trace showing the first frame. */
+    /** The traces as plotly JSON: none, the picture is in the layout. */
     String dataJson() {
-        return "[{\"type\":\"image\",\"source\":" + quote(sources.get(0)) + ",\"hoverinfo\":\"skip\"}]";
+        return "[]";
     }
 
     /** The layout as plotly JSON, with one slider step per frame. */
@@ -112,13 +113,16 @@ public final class ImageSlider {
                 steps.append(',');
             }
             steps.append("{\"label\":").append(quote(labels.get(i)))
-                    .append(",\"method\":\"restyle\",\"args\":[{\"source\":[").append(quote(sources.get(i))).append("]}]}");
+                    .append(",\"method\":\"relayout\",\"args\":[{\"images[0].source\":").append(quote(sources.get(i))).append("}]}");
         }
         int plotWidth = width + 40;
         int plotHeight = height + 150;
         return "{\"title\":{\"text\":" + quote(title) + "},\"width\":" + plotWidth + ",\"height\":" + plotHeight
                 + ",\"margin\":{\"l\":20,\"r\":20,\"t\":50,\"b\":20}"
                 + ",\"xaxis\":{\"visible\":false},\"yaxis\":{\"visible\":false}"
+                + ",\"images\":[{\"source\":" + quote(sources.get(0)) + ",\"xref\":\"paper\",\"yref\":\"paper\""
+                + ",\"x\":0,\"y\":1,\"sizex\":1,\"sizey\":1,\"xanchor\":\"left\",\"yanchor\":\"top\""
+                + ",\"sizing\":\"contain\",\"layer\":\"above\"}]"
                 + ",\"sliders\":[{\"active\":0,\"pad\":{\"t\":30},\"currentvalue\":{\"prefix\":" + quote(sliderLabel)
                 + "},\"steps\":[" + steps + "]}]}";
     }
