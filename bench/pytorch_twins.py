@@ -474,5 +474,187 @@ def main():
         train_and_report(args)
 
 
+
+# ---------------------------------------------------------------- notebook 06: beta-VAE, conditional VAE, IW likelihood
+#
+#     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 \
+#         /usr/bin/python3 bench/pytorch_twins.py beta-vae --beta 4 --epochs 20
+#     ... cvae --epochs 100      ... vae-iw --epochs 100      (--iw-images 1000 --iw-samples 1000)
+#
+# Each trains notebook 06's model, prints the test -ELBO, reconstruction, KL and active units after
+# every epoch, and at the end the importance-weighted -log p(x) (cvae: -log p(x | y)) on the first
+# --iw-images test images with --iw-samples draws each, with its standard error and the K = 1, 10,
+# 100, 1000 estimates.
+
+LABEL_FILES = {"train": ("train-labels-idx1-ubyte", 60000), "test": ("t10k-labels-idx1-ubyte", 10000)}
+
+
+def read_labels(directory, split):
+    """The split's classes as an int64 tensor (n,)."""
+    name, count = LABEL_FILES[split]
+    for candidate in (directory / (name + ".gz"), directory / name):
+        if candidate.is_file():
+            with (gzip.open if candidate.suffix == ".gz" else open)(candidate, "rb") as f:
+                raw = f.read()
+            break
+    else:
+        sys.exit(f"{directory} has no {name}.gz (or {name}); it must hold the four Fashion-MNIST IDX files.")
+    magic, n = struct.unpack(">II", raw[:8])
+    if magic != 2049 or n != count or len(raw) != 8 + n:
+        sys.exit(f"{candidate} is not the Fashion-MNIST {split} label file (magic {magic}, {n} labels).")
+    return torch.frombuffer(bytearray(raw[8:]), dtype=torch.uint8).to(torch.int64)
+
+
+class ConditionalVAE(VAE):
+    """Notebook 06: notebook 04's VAE with the one-hot class joined to the inputs of fc1 and fc4."""
+
+    def __init__(self, code_size=20, hidden=128, classes=10):
+        super().__init__(code_size, hidden)
+        self.fc1 = nn.Linear(784 + classes, hidden)
+        self.fc4 = nn.Linear(code_size + classes, hidden)
+
+    def encode(self, x, y):
+        return super().encode(torch.cat([x, y], dim=1))
+
+    def decode(self, z, y):
+        return super().decode(torch.cat([z, y], dim=1))
+
+    def forward(self, x, y, generator=None):
+        mu, log_var = self.encode(x, y)
+        eps = torch.randn(mu.shape, generator=generator).to(mu.device)
+        return self.decode(mu + torch.exp(0.5 * log_var) * eps, y), mu, log_var
+
+
+def log_weights(decode, x, mu, log_var, k, generator):
+    """log w_k = log p(x|z_k) + log p(z_k) - log q(z_k|x), z_k ~ q(z|x): (n, K); the log 2pi terms cancel."""
+    eps = torch.randn((len(x), k, mu.shape[1]), generator=generator)
+    z = mu[:, None, :] + torch.exp(0.5 * log_var)[:, None, :] * eps
+    logits = decode(z.reshape(-1, mu.shape[1])).reshape(len(x), k, 784)
+    log_decoder = -F.binary_cross_entropy_with_logits(logits, x[:, None, :].expand_as(logits), reduction="none").sum(2)
+    return log_decoder - 0.5 * z.pow(2).sum(2) + 0.5 * (eps.pow(2) + log_var[:, None, :]).sum(2)
+
+
+class PastChapterTwin(Twin):
+    """beta-vae (recon + beta KL), vae-iw (notebook 04's VAE, beta 1), cvae (conditional on the class)."""
+
+    def __init__(self, args, train, test, train_y, test_y):
+        super().__init__(args, train, test)
+        self.conditional = args.model == "cvae"
+        self.beta = args.beta if args.model == "beta-vae" else 1.0
+        self.train_y = F.one_hot(train_y, 10).float()
+        self.test_y = F.one_hot(test_y, 10).float()
+        torch.manual_seed(args.seed)
+        self.model = ConditionalVAE(args.code_size) if self.conditional else VAE(args.code_size)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=args.lr)
+        self.test_noise = torch.Generator().manual_seed(args.seed + 1)
+
+    def outputs(self, x, y, generator=None):
+        return self.model(x, y, generator) if self.conditional else self.model(x, generator)
+
+    def epoch(self):
+        self.model.train()
+        order = torch.randperm(len(self.train), generator=self.shuffle)
+        sums, seen = {}, 0
+        for start in range(0, len(order), self.args.batch_size):
+            index = order[start:start + self.args.batch_size]
+            x, y = self.train[index], self.train_y[index]
+            _, reconstruction, kl = vae_terms(*self.outputs(x, y), x)
+            objective = reconstruction + self.beta * kl
+            self.optimizer.zero_grad(set_to_none=True)
+            objective.backward()
+            self.optimizer.step()
+            for name, value in (("objective", objective), ("reconstruction", reconstruction), ("kl", kl)):
+                sums[name] = sums.get(name, 0.0) + value.detach() * len(x)
+            seen += len(x)
+        return {name: float(value) / seen for name, value in sums.items()}
+
+    def encode(self, x, y):
+        return self.model.encode(x, y) if self.conditional else self.model.encode(x)
+
+    def evaluate(self, full=True):
+        self.model.eval()
+        sums = torch.zeros(3, dtype=torch.float64)
+        with torch.no_grad():
+            for i in range(0, len(self.test), 1024):
+                x, y = self.test[i:i + 1024], self.test_y[i:i + 1024]
+                terms = vae_terms(*self.outputs(x, y, self.test_noise), x)
+                sums += torch.tensor([float(t) * len(x) for t in terms], dtype=torch.float64)
+            mu = self.encode(self.test, self.test_y)[0]
+        total, reconstruction, kl = (sums / len(self.test)).tolist()
+        return {"-ELBO": total, "reconstruction": reconstruction, "KL": kl,
+                "active units": int((mu.var(dim=0, unbiased=False) > 0.01).sum())}
+
+    def importance_weighted(self, images, samples):
+        generator = torch.Generator().manual_seed(self.args.seed)
+        chunks = []
+        with torch.no_grad():
+            for i in range(0, images, 10):
+                x, y = self.test[i:min(i + 10, images)], self.test_y[i:min(i + 10, images)]
+                mu, log_var = self.encode(x, y)
+                decode = (lambda z, y=y: self.model.decode(z, y.repeat_interleave(samples, 0))) \
+                    if self.conditional else self.model.decode
+                chunks.append(log_weights(decode, x, mu, log_var, samples, generator))
+        log_w = torch.cat(chunks).double()
+        def neg_log_p(k):
+            return -(torch.logsumexp(log_w[:, :k], dim=1) - math.log(k))
+        per_image = neg_log_p(samples)
+        result = {"-log p (IW)": float(per_image.mean()),
+                  "standard error": float(per_image.std() / math.sqrt(len(per_image))) if len(per_image) > 1 else float("nan"),
+                  "-ELBO (same draws)": float(-log_w.mean())}
+        for k in (1, 10, 100, 1000):
+            if k <= samples:
+                result[f"K={k}"] = float(neg_log_p(k).mean())
+        return result
+
+    def header(self):
+        return f"beta {self.beta}, {'conditional on the class' if self.conditional else 'unconditional'}"
+
+
+def past_chapter_main(argv):
+    parser = argparse.ArgumentParser(description="PyTorch twins of notebook 06")
+    parser.add_argument("model", choices=["beta-vae", "cvae", "vae-iw"])
+    parser.add_argument("--beta", type=float, default=1.0, help="beta-vae: the KL weight")
+    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--batch-size", type=int, default=512)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--train-limit", type=int, default=60000)
+    parser.add_argument("--code-size", type=int, default=20)
+    parser.add_argument("--iw-images", type=int, default=1000)
+    parser.add_argument("--iw-samples", type=int, default=1000)
+    parser.add_argument("--threads", type=int)
+    args = parser.parse_args(argv)
+    for name in ("epochs", "batch_size", "train_limit", "code_size", "iw_images", "iw_samples"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    args.device = "cpu"
+    directory = data_dir()
+    train, train_y = read_images(directory, "train"), read_labels(directory, "train")
+    if args.train_limit < len(train):
+        order = torch.randperm(len(train), generator=torch.Generator().manual_seed(args.seed))[:args.train_limit]
+        train, train_y = train[order].contiguous(), train_y[order].contiguous()
+    test, test_y = read_images(directory, "test"), read_labels(directory, "test")
+    twin = PastChapterTwin(args, train, test, train_y, test_y)
+    print(f"# {args.model}: {twin.header()}; {len(train):,} training images, {args.epochs} epochs; "
+          f"{describe_threads(args)}", flush=True)
+    for epoch in range(1, args.epochs + 1):
+        start = time.perf_counter()
+        train_terms = twin.epoch()
+        train_s = time.perf_counter() - start
+        test_terms = twin.evaluate()
+        print(" · ".join([f"epoch {epoch}/{args.epochs}"] + [f"train {k} {v:.4f}" for k, v in train_terms.items()]
+                         + [f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in test_terms.items()]
+                         + [f"train {train_s:.2f} s"]), flush=True)
+    start = time.perf_counter()
+    iw = twin.importance_weighted(min(args.iw_images, len(test)), args.iw_samples)
+    print(f"# importance-weighted, {min(args.iw_images, len(test))} test images x {args.iw_samples} samples "
+          f"({time.perf_counter() - start:.1f} s): " + " · ".join(f"{k} {v:.4f}" for k, v in iw.items()), flush=True)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] and sys.argv[1] in ("beta-vae", "cvae", "vae-iw"):
+        past_chapter_main(sys.argv[1:])
+    else:
+        main()

@@ -44,7 +44,7 @@ import solutions
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 KERNEL_NAME = "aelab-java"
-SMOKE_KNOBS = {"EPOCHS": "2", "TRAIN_LIMIT": "2000"}
+SMOKE_KNOBS = {"EPOCHS": "2", "TRAIN_LIMIT": "2000", "IW_IMAGES": "100"}
 MATHJAX_SOURCE = Path("/usr/share/javascript/mathjax")
 MATHJAX_PARTS = ["MathJax.js", "config/TeX-AMS_CHTML-full.js", "config/Safe.js", "extensions",
                  "jax/input/TeX", "jax/output/CommonHTML", "jax/element", "localization/en",

@@ -71,7 +71,7 @@ def write(out, report, argv=None):
         "knobs": report.get("knobs", {}),
         "overridden": any(k != "RETRAIN" for k in report.get("knobs", {})),
         "total_seconds": report.get("total_seconds"),
-        "cards": [card(out, name, entry) for name, entry in notebooks.items()],
+        "cards": [card(out, name, entry, reused_runs(notebooks, name)) for name, entry in notebooks.items()],
         "charts": charts(notebooks, colours),
         "headers": ["notebook", "model"] + [label for label, _ in METRIC_COLUMNS]
                    + ["epochs", "median s/epoch", "training s", "against the reference", "settings", "produced"],
@@ -90,13 +90,27 @@ def write(out, report, argv=None):
 
 # ---- cards ----------------------------------------------------------------------------------------
 
-def card(out, name, entry):
+def reused_runs(notebooks, name):
+    """The epoch timings of every model the notebooks before `name` trained: a later notebook that
+    loads one of those checkpoints (03 reuses 02's AE, 05 and 06 04's VAE) records the same
+    timings, and its card must not count that training as its own."""
+    runs = set()
+    for other, entry in notebooks.items():
+        if other == name:
+            break
+        for model in entry.get("models", {}).values():
+            if model.get("epoch_seconds"):
+                runs.add(tuple(model["epoch_seconds"]))
+    return runs
+
+
+def card(out, name, entry, reused=frozenset()):
     path = out / entry["notebook"]
     nb = nbformat.read(path, as_version=4) if path.exists() else nbformat.v4.new_notebook()
     meta = nb.metadata.get("aelab", {})
     intro = opening_text(nb)
     models = entry.get("models", {})
-    trained = [m for m in models.values() if m.get("epochs")]
+    trained = [m for m in models.values() if m.get("epochs") and tuple(m.get("epoch_seconds") or ()) not in reused]
     return {
         "name": name,
         "title": entry["title"],

@@ -17,14 +17,16 @@ CODE = NOTEBOOKS / "code"
 
 # file -> (the notebook that teaches it, the notebooks that load it)
 SHARED = {
-    "data.jsh": ("02-autoencoder", ["03-denoising-dropout", "04-vae", "05-adversarial-latent"]),
-    "dense.jsh": ("02-autoencoder", ["03-denoising-dropout", "04-vae", "05-adversarial-latent"]),
+    "data.jsh": ("02-autoencoder", ["03-denoising-dropout", "04-vae", "05-adversarial-latent",
+                                    "06-conditional-beta-likelihood"]),
+    "dense.jsh": ("02-autoencoder", ["03-denoising-dropout", "04-vae", "05-adversarial-latent",
+                                     "06-conditional-beta-likelihood"]),
     "cross-entropy.jsh": ("02-autoencoder", ["03-denoising-dropout", "05-adversarial-latent"]),
     "autoencoder.jsh": ("03-denoising-dropout", ["05-adversarial-latent"]),
     "noise.jsh": ("03-denoising-dropout", ["05-adversarial-latent"]),
-    "vae.jsh": ("04-vae", ["05-adversarial-latent"]),
-    "vae-model.jsh": ("04-vae", ["05-adversarial-latent"]),
-    "negative-elbo.jsh": ("04-vae", ["05-adversarial-latent"]),
+    "vae.jsh": ("04-vae", ["05-adversarial-latent", "06-conditional-beta-likelihood"]),
+    "vae-model.jsh": ("04-vae", ["05-adversarial-latent", "06-conditional-beta-likelihood"]),
+    "negative-elbo.jsh": ("04-vae", ["05-adversarial-latent", "06-conditional-beta-likelihood"]),
 }
 
 # What each file defines: a notebook other than the teaching one that defines it again holds a copy.
