@@ -77,7 +77,9 @@ def load_average():
 class Kernel:
     """One aelab-java kernel, started the way Jupyter starts it, with cells executed by message."""
 
-    def __init__(self, env_extra, name="aelab-java"):
+    def __init__(self, env_extra, name="aelab-java", cwd=None):
+        """cwd: the kernel's working directory, the notebook's folder as under Jupyter (so that a
+        cell's `%load code/data.jsh` finds the file beside the notebook); default notebooks/."""
         from jupyter_client.manager import KernelManager
         env = dict(os.environ)
         env.update(env_extra)
@@ -92,7 +94,7 @@ class Kernel:
                 spec_env.pop(variable, None)
                 env.pop(variable, None)
         start = time.perf_counter()
-        self.manager.start_kernel(env=env)
+        self.manager.start_kernel(env=env, cwd=str(cwd or ROOT / "notebooks"))
         self.client = self.manager.client()
         self.client.start_channels()
         self.client.wait_for_ready(timeout=120)
@@ -369,7 +371,7 @@ def measure_model(key, args, env_extra, results, save):
     # Relative to the project when inside it, so that a committed results file names no machine's paths.
     results["detail"].setdefault("notebooks", {})[key] = str(
         notebook.relative_to(ROOT) if notebook.is_relative_to(ROOT) else notebook)
-    kernel = Kernel(env_extra)
+    kernel = Kernel(env_extra, cwd=notebook.parent)
     twins = {}
     try:
         run_notebook_until(kernel, spec["notebook"], FIT_CELL, include=True)

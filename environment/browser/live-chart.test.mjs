@@ -5,16 +5,19 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launchChromium, offlinePage, startNotebookServer } from './browser.mjs';
 
+// Debian 12's Node.js is 18, which has no import.meta.dirname.
+const HERE = dirname(fileURLToPath(import.meta.url));
 let notebookDir;
 let server;
 let browser;
 
 before(async () => {
   notebookDir = mkdtempSync(join(tmpdir(), 'aelab-live-chart-'));
-  copyFileSync(join(import.meta.dirname, 'fixtures', 'live-chart.ipynb'), join(notebookDir, 'live-chart.ipynb'));
+  copyFileSync(join(HERE, 'fixtures', 'live-chart.ipynb'), join(notebookDir, 'live-chart.ipynb'));
   server = await startNotebookServer(notebookDir);
   browser = await launchChromium();
 });

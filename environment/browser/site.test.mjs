@@ -6,10 +6,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launchChromium, offlinePage, serveDirectory } from './browser.mjs';
 
-const SITE = process.env.SITE_DIR ?? join(import.meta.dirname, '..', '..', 'build', 'site');
+// Debian 12's Node.js is 18, which has no import.meta.dirname.
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SITE = process.env.SITE_DIR ?? join(HERE, '..', '..', 'build', 'site');
 const SHOTS = join(SITE, 'screenshots');
 
 let browser;
