@@ -2,7 +2,8 @@
 """Where an AE epoch's time goes: variants of our side, interleaved with the PyTorch twin, in one run.
 
     bench/where_time_goes.py --train-limit 10000 --epochs 5
-    bench/where_time_goes.py --train-limit 60000 --variant no-mkl-shim LD_PRELOAD "" \
+    bench/where_time_goes.py --train-limit 60000 --variant no-agent AELAB_ENGINE_AGENT off \
+        --variant no-mkl-shim LD_PRELOAD "" \
         --variant no-malloc-settings MALLOC_MMAP_THRESHOLD_ "" --variant no-malloc-settings MALLOC_TRIM_THRESHOLD_ ""
 
 Variants (each an epoch of notebook 02's model through Fit, as bench/bench.py runs it):
@@ -84,20 +85,20 @@ def main():
     times = {}
     try:
         kernels["default"] = bench.Kernel(env)
-        fit_cell = bench.run_notebook_until(kernels["default"], "02-autoencoder.ipynb", "Fit.model(", False)
-        expression = bench.fit_expression(fit_cell, "02-autoencoder.ipynb")
-        loss_name = expression.split(".loss(")[1].split(")")[0]
-        kernels["default"].run(f"Fit benchFit = {expression};")
+        # The notebook's own `Fit fit`, varied as bench.py varies it (a Fit is a value: copies change).
+        fit_cell = bench.run_notebook_until(kernels["default"], "02-autoencoder.ipynb", bench.FIT_CELL, True)
+        loss_name = fit_cell.split(".loss(")[1].split(")")[0]
+        kernels["default"].run(bench.BENCH_FIT)
         kernels["default"].run(TEXTBOOK_LOSS)
-        kernels["default"].run(f"Fit benchTextbookFit = {expression.replace(f'.loss({loss_name})', '.loss(benchTextbookLoss)')};")
+        kernels["default"].run("Fit benchTextbookFit = benchFit.loss(benchTextbookLoss);")
         variants = {}
         for name, variable, value in args.variant or [("threads-1", "JAVA_TOOL_OPTIONS",
                                                         "-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1")]:
             variants.setdefault(name, {})[variable] = value
         for name, settings in variants.items():
             kernels[name] = bench.Kernel(dict(env, **settings))
-            bench.run_notebook_until(kernels[name], "02-autoencoder.ipynb", "Fit.model(", False)
-            kernels[name].run(f"Fit benchFit = {expression};")
+            bench.run_notebook_until(kernels[name], "02-autoencoder.ipynb", bench.FIT_CELL, True)
+            kernels[name].run(bench.BENCH_FIT)
         twin = bench.Twin("ae", True, ["--train-limit", str(args.train_limit)])
         for round_ in range(1 + args.epochs):
             seconds = {"default": epoch(kernels["default"], "benchFit"),
@@ -124,6 +125,7 @@ def main():
     summary["variants"] = variants
     summary["load"] = list(bench.load_average())
     out = bench.ROOT / "build" / "bench" / args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(summary, indent=2) + "\n")
     for k, v in times.items():
         print(f"{k:<16} median {statistics.median(v):7.2f} s  (min {min(v):.2f}, max {max(v):.2f})")
