@@ -23,7 +23,7 @@ public final class Exercises {
 
     private static final Map<String, Exercise> ALL = catalogue(
             PcaExercises.all(), AutoencoderExercises.all(), DenoisingExercises.all(),
-            VaeExercises.all(), AdversarialExercises.all());
+            VaeExercises.all(), AdversarialExercises.all(), BetaLikelihoodExercises.all());
 
     private Exercises() {
     }
