@@ -182,7 +182,7 @@ function exercisesOf(notebookFile) {
   return notebook.cells.filter((c) => c.metadata?.aelab?.role === 'check').map((c) => c.metadata.aelab.exercise);
 }
 
-const SOLUTIONS = join(import.meta.dirname, '..', '..', 'notebooks', 'solutions');
+const SOLUTIONS = join(HERE, '..', '..', 'notebooks', 'solutions');
 
 for (const name of pages.filter((p) => existsSync(join(SITE, p.replace(/\.html$/, '.ipynb'))))) {
   const exercises = exercisesOf(join(SITE, name.replace(/\.html$/, '.ipynb')));
