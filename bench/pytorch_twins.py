@@ -211,7 +211,13 @@ class AutoencoderTwin(Twin):
 
     def step(self, x):
         inputs = x + self.noise * torch.randn_like(x) if self.noise else x   # fresh noise per batch
-        loss = sigmoid_cross_entropy(self.model(inputs), x)
+        if self.args.autocast == "bf16":
+            # bf16 matrix products, fp32 master weights, gradients and Adam; the loss in fp32.
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                logits = self.model(inputs)
+            loss = sigmoid_cross_entropy(logits.float(), x)
+        else:
+            loss = sigmoid_cross_entropy(self.model(inputs), x)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
@@ -383,7 +389,7 @@ def train_and_report(args):
     train, test = load(args)
     twin = make_twin(args, train, test)
     print(f"# {args.model}: {len(train):,} training images, batch {args.batch_size}, Adam {args.lr}, "
-          f"seed {args.seed}, {args.epochs} epochs; {describe_threads(args)}", flush=True)
+          f"seed {args.seed}, {args.epochs} epochs, autocast {args.autocast}; {describe_threads(args)}", flush=True)
     if twin.header():
         print("# " + twin.header(), flush=True)
     quoted = {}
@@ -455,6 +461,9 @@ def main():
                              "all metrics after epochs 1, 10, 20, 50, 100 and the last, as the notebooks do)")
     parser.add_argument("--threads", type=int, help="torch.set_num_threads (default: PyTorch's own choice)")
     parser.add_argument("--serve", action="store_true", help="benchmark mode: one epoch per 'train' line on stdin")
+    parser.add_argument("--autocast", choices=["off", "bf16"], default="off",
+                        help="ae, denoising, dropout: train with torch.autocast's bf16 matrix products (fp32 "
+                             "master weights), to see what bf16 would give on this CPU (docs/benchmarks.md)")
     parser.add_argument("--device", default="cpu",
                         help="where the data and the model live: cpu (default) or cuda (a GPU, for bench.py --gpu)")
     args = parser.parse_args()
@@ -463,6 +472,8 @@ def main():
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if not 0 <= args.dropout < 1:
         parser.error("--dropout must be in [0, 1)")
+    if args.autocast != "off" and args.model not in ("ae", "denoising", "dropout"):
+        parser.error(f"--autocast is for the autoencoders of 02 and 03 (ae, denoising, dropout), not {args.model}")
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.device != "cpu" and not (args.device.startswith("cuda") and torch.cuda.is_available()):
