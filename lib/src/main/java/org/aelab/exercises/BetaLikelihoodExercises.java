@@ -4,7 +4,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import org.aelab.training.Models;
 
 import java.util.List;
 import java.util.Locale;
@@ -50,12 +49,7 @@ final class BetaLikelihoodExercises {
         if (model.getBlock() == null || !model.getBlock().isInitialized()) {
             throw new IllegalArgumentException(what + " has no initialised block: run the notebook's cells above first");
         }
-        NDList outputs = Models.forward(model, images, Models.DEFAULT_BATCH_SIZE);
-        if (outputs.size() < 3) {
-            throw new IllegalArgumentException(what + " returns " + outputs.size() + " output(s); a VAE of notebooks 04 "
-                    + "and 06 returns three: the logits ℓ, μ and log σ²");
-        }
-        return outputs;
+        return Computations.vaeOutputs(model, images, what);
     }
 
     /** Cov_x(μ_j(x)) of each latent dimension j: the variance over the images of the mean code, shape (d). */
@@ -68,8 +62,7 @@ final class BetaLikelihoodExercises {
         NDArray activity = activity(mu);
         long active = activity.gt((float) ACTIVITY_THRESHOLD).sum().getLong();
         long bySpread = activity.sqrt().gt((float) ACTIVITY_THRESHOLD).sum().getLong();
-        NDArray klPerDimension = logVariance.add(1f).sub(mu.square()).sub(logVariance.exp()).mul(-0.5f)
-                .mean(new int[] {0});
+        NDArray klPerDimension = Computations.klPerDimension(mu, logVariance).mean(new int[] {0});
         long byKl = klPerDimension.gt((float) ACTIVITY_THRESHOLD).sum().getLong();
         return NumericAnswer.expecting(active, "active units of the β = 4 VAE")
                 .misreading(dimensions - active, "that counts the inactive dimensions, those whose mean code does not"
@@ -117,10 +110,8 @@ final class BetaLikelihoodExercises {
 
     /** The test reconstruction term and KL (closed form), nats per image, and the active units. */
     private static double[] terms(NDList outputs, NDArray images) {
-        NDArray logits = outputs.get(0);
-        NDArray reconstruction = ai.djl.nn.Activation.softPlus(logits).sub(logits.mul(images)).sum(new int[] {1});
-        return new double[] {Computations.mean(reconstruction),
-                Computations.mean(Computations.klToStandardNormal(outputs.get(1), outputs.get(2))),
+        double[] reconstructionAndKl = Computations.reconstructionAndKl(outputs, images);
+        return new double[] {reconstructionAndKl[0], reconstructionAndKl[1],
                 activity(outputs.get(1)).gt((float) ACTIVITY_THRESHOLD).sum().getLong()};
     }
 

@@ -4,8 +4,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Activation;
-import org.aelab.training.Models;
 
 import java.util.List;
 import java.util.Locale;
@@ -62,19 +60,10 @@ final class VaeExercises {
                 .judge(id, answer);
     }
 
-    private static NDList encoded(Model model, NDArray images, String what) {
-        NDList outputs = Models.forward(model, images, Models.DEFAULT_BATCH_SIZE);
-        if (outputs.size() < 3) {
-            throw new IllegalArgumentException(what + " returns " + outputs.size() + " output(s); a VAE of notebook 04 "
-                    + "returns three: the logits ℓ, μ and log σ²");
-        }
-        return outputs;
-    }
-
     private static Verdict testKl(String id, Number answer, Model model, NDArray testImages) {
         try (NDManager scope = testImages.getManager().newSubManager()) {
             testImages.tempAttach(scope);
-            NDList outputs = encoded(model, testImages, "the model");
+            NDList outputs = Computations.vaeOutputs(model, testImages, "the model");
             NDArray perImage = Computations.klToStandardNormal(outputs.get(1), outputs.get(2));
             double kl = Computations.mean(perImage);
             long images = testImages.getShape().get(0), dimensions = outputs.get(1).getShape().get(1);
@@ -96,8 +85,8 @@ final class VaeExercises {
         }
         try (NDManager scope = testImages.getManager().newSubManager()) {
             testImages.tempAttach(scope);
-            double[] yours = terms(encoded(changed, testImages, "your model"), testImages);
-            double[] notebook = terms(encoded(original, testImages, "the notebook's VAE"), testImages);
+            double[] yours = Computations.reconstructionAndKl(Computations.vaeOutputs(changed, testImages, "your model"), testImages);
+            double[] notebook = Computations.reconstructionAndKl(Computations.vaeOutputs(original, testImages, "the notebook's VAE"), testImages);
             String numbers = String.format(Locale.ROOT, "test KL %.2f nats at β = %.0f against %.2f at β = 1; "
                     + "reconstruction %.1f against %.1f", yours[1], BETA, notebook[1], yours[0], notebook[0]);
             if (yours[1] >= notebook[1]) {
@@ -111,11 +100,4 @@ final class VaeExercises {
         }
     }
 
-    /** The test reconstruction term (one sampled z, summed cross-entropy) and the KL, nats per image. */
-    private static double[] terms(NDList outputs, NDArray images) {
-        NDArray logits = outputs.get(0);
-        NDArray reconstruction = Activation.softPlus(logits).sub(logits.mul(images)).sum(new int[] {1});
-        return new double[] {Computations.mean(reconstruction),
-                Computations.mean(Computations.klToStandardNormal(outputs.get(1), outputs.get(2)))};
-    }
 }
