@@ -211,13 +211,10 @@ class AutoencoderTwin(Twin):
 
     def step(self, x):
         inputs = x + self.noise * torch.randn_like(x) if self.noise else x   # fresh noise per batch
-        if self.args.autocast == "bf16":
-            # bf16 matrix products, fp32 master weights, gradients and Adam; the loss in fp32.
-            with torch.autocast("cpu", dtype=torch.bfloat16):
-                logits = self.model(inputs)
-            loss = sigmoid_cross_entropy(logits.float(), x)
-        else:
-            loss = sigmoid_cross_entropy(self.model(inputs), x)
+        # --autocast bf16: bf16 matrix products, fp32 master weights, gradients and Adam; the loss in fp32.
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.args.autocast == "bf16"):
+            logits = self.model(inputs)
+        loss = sigmoid_cross_entropy(logits.float(), x)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
