@@ -208,16 +208,24 @@ class AutoencoderTwin(Twin):
         # One noisy test set, drawn once with its own seed and kept for every measurement (03).
         noise_draw = torch.Generator().manual_seed(args.seed + 1)
         self.noisy_test = test + args.noise * torch.randn(test.shape, generator=noise_draw).to(test.device)
+        self.parts = [0.0] * 4
 
     def step(self, x):
+        clock = [time.perf_counter()]
         inputs = x + self.noise * torch.randn_like(x) if self.noise else x   # fresh noise per batch
         # --autocast bf16: bf16 matrix products, fp32 master weights, gradients and Adam; the loss in fp32.
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.args.autocast == "bf16"):
             logits = self.model(inputs)
+        clock.append(time.perf_counter())
         loss = sigmoid_cross_entropy(logits.float(), x)
+        clock.append(time.perf_counter())
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
+        clock.append(time.perf_counter())
         self.optimizer.step()
+        clock.append(time.perf_counter())
+        for part in range(4):                     # --parts: forward, loss, backward, Adam's step
+            self.parts[part] += clock[part + 1] - clock[part]
         return {"loss": loss}
 
     def evaluate(self, full=True):
@@ -403,6 +411,10 @@ def train_and_report(args):
                           + [f"{k} {v:.4f}" for k, v in test_terms.items()]
                           + [f"train {train_s:.2f} s", f"eval {eval_s:.2f} s"])
         print(line, flush=True)
+        if args.parts:
+            print("# epoch {} parts: forward {:.3f} s, loss {:.3f} s, backward {:.3f} s, Adam {:.3f} s".format(
+                epoch, *twin.parts), flush=True)
+            twin.parts = [0.0] * 4
         if quoted_epoch:
             quoted[epoch] = test_terms
     print(f"# summary ({args.model}); peak RSS {peak_rss_mb():.0f} MB")
@@ -457,6 +469,8 @@ def main():
                         help="all test metrics after every epoch (default: the test loss after every epoch, "
                              "all metrics after epochs 1, 10, 20, 50, 100 and the last, as the notebooks do)")
     parser.add_argument("--threads", type=int, help="torch.set_num_threads (default: PyTorch's own choice)")
+    parser.add_argument("--parts", action="store_true",
+                        help="ae, denoising, dropout: also print each epoch's forward, loss, backward and Adam times")
     parser.add_argument("--serve", action="store_true", help="benchmark mode: one epoch per 'train' line on stdin")
     parser.add_argument("--autocast", choices=["off", "bf16"], default="off",
                         help="ae, denoising, dropout: train with torch.autocast's bf16 matrix products (fp32 "
@@ -471,6 +485,8 @@ def main():
         parser.error("--dropout must be in [0, 1)")
     if args.autocast != "off" and args.model not in ("ae", "denoising", "dropout"):
         parser.error(f"--autocast is for the autoencoders of 02 and 03 (ae, denoising, dropout), not {args.model}")
+    if args.parts and args.model not in ("ae", "denoising", "dropout"):
+        parser.error(f"--parts is for the autoencoders of 02 and 03 (ae, denoising, dropout), not {args.model}")
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.device != "cpu" and not (args.device.startswith("cuda") and torch.cuda.is_available()):

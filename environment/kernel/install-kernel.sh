@@ -22,6 +22,10 @@
 #   --no-mkl-shim   do not preload native/mkl_any_vendor.c (built here with cc) into the kernel; it
 #                   lets oneMKL use AVX-512 on non-Intel CPUs, about twice the speed of its matrix
 #                   products on an AMD CPU with AVX-512 (see the file)
+# Environment: OMP_WAIT_POLICY (default PASSIVE: waiting OpenMP threads sleep, the choice for a
+#   machine doing other work too) and GOMP_SPINCOUNT go into the kernelspec; on a quiet machine
+#   `OMP_WAIT_POLICY= GOMP_SPINCOUNT=1000 environment/kernel/install-kernel.sh` lets them spin about
+#   20 us before sleeping, 16% faster training on an idle 2-core machine (docs/benchmarks.md)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -177,10 +181,6 @@ spec = {
         "IJAVA_CLASSPATH": os.environ["CLASSPATH_GLOBS"],
         "IJAVA_STARTUP_SCRIPTS_PATH": os.environ["STARTUP_GLOBS"],
         "AELAB_KERNEL_SOURCES": os.environ["DOC_SOURCES"],
-        # PyTorch's OpenMP threads sleep instead of spinning while they wait for each other: on a
-        # busy 2-core machine spinning made training epochs 5-10x slower (docs/benchmarks.md).
-        # OMP_WAIT_POLICY=ACTIVE in the installer's environment restores spinning.
-        "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE"),
         # glibc otherwise maps every block over 128 KiB afresh and hands it back on free: PyTorch's
         # activations and gradients (0.1-1.6 MB each, thousands per epoch) then cost a page fault per
         # 4 KiB on every step. Serving them from the heap, and keeping up to 256 MiB of it after
@@ -195,6 +195,25 @@ spec = {
 }
 if os.environ["MKL_SHIM"]:
     spec["env"]["LD_PRELOAD"] = os.environ["MKL_SHIM"]
+# PyTorch's OpenMP threads sleep instead of spinning while they wait for each other: on a busy
+# 2-core machine spinning made training epochs 2-10x slower (docs/benchmarks.md). For a quiet
+# machine, OMP_WAIT_POLICY= (empty) GOMP_SPINCOUNT=1000 in the installer's environment lets them spin
+# about 20 us first: 16% faster when idle, 18% slower beside one busy process (docs/benchmarks.md,
+# "Issue 23's levers, second round"). OMP_WAIT_POLICY=ACTIVE spins without end.
+wait = os.environ.get("OMP_WAIT_POLICY", "PASSIVE")
+if wait.upper() not in ("", "PASSIVE", "ACTIVE", "TRUE", "FALSE"):
+    sys.exit(f"install-kernel.sh: OMP_WAIT_POLICY={wait!r} is not a wait policy: use PASSIVE (the default), "
+             "ACTIVE, or empty for GNU OpenMP's own spin-then-sleep (with GOMP_SPINCOUNT)")
+spin = os.environ.get("GOMP_SPINCOUNT", "")
+if spin and not (spin.isdigit() or spin.lower() in ("infinite", "infinity")):
+    sys.exit(f"install-kernel.sh: GOMP_SPINCOUNT={spin!r} is not a spin count: use a whole number such as 1000")
+if spin and wait.upper() in ("PASSIVE", "FALSE"):
+    sys.exit(f"install-kernel.sh: GOMP_SPINCOUNT={spin} has no effect with OMP_WAIT_POLICY={wait or 'PASSIVE'} "
+             "(the default): set OMP_WAIT_POLICY= (empty) too")
+if wait:
+    spec["env"]["OMP_WAIT_POLICY"] = wait
+if spin:
+    spec["env"]["GOMP_SPINCOUNT"] = spin
 with open(sys.argv[1], "w") as f:
     json.dump(spec, f, indent=2)
     f.write("\n")

@@ -1,0 +1,192 @@
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.initializer.UniformInitializer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.ptr.IntByReference;
+import org.aelab.data.FashionMnist;
+import org.aelab.data.ImageSet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Notebook 02's autoencoder (784-256-128-20-128-256-784, batch 512, Adam 1e-3, seed 42) trained in a
+ * plain DJL loop, one line per epoch: its seconds, the forward pass, the loss, the backward pass and
+ * Adam's step apart, and a checksum of the parameters and of the summed batch losses, so that two
+ * variants can be compared both for speed and for their bits. Variants (docs/benchmarks.md, "Issue
+ * 23's levers, second round"):
+ *
+ * <pre>
+ *   --aten-threads N     the engine's element-wise and reduction operations on N OpenMP threads, for
+ *                        the training thread only (libgomp's omp_set_num_threads)
+ *   --mkl-threads N      oneMKL's matrix products on N threads, for the training thread only
+ *                        (mkl_set_num_threads_local in the libtorch DJL loads)
+ *   --output-gradient direct
+ *                        backward starts from the logits' gradient (sigma(l) - x) / n written
+ *                        directly, the loss's value computed apart, instead of differentiating the loss
+ * </pre>
+ *
+ * Run it with the kernel's environment (bench/threads_sweep.sh does, interleaving variants):
+ *
+ * <pre>
+ *   java -Dai.djl.offline=true -cp "lib/target/classpath/*:lib/target/aelab-lib.jar" bench/AeEpochParts.java --epochs 4
+ * </pre>
+ */
+public class AeEpochParts {
+
+    static final int BATCH = 512;
+    static final int[] SIZES = {784, 256, 128, 20, 128, 256, 784};
+
+    public static void main(String[] args) throws IOException {
+        int epochs = 4;
+        int atenThreads = 0;
+        int mklThreads = 0;
+        boolean directGradient = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--epochs" -> epochs = Integer.parseInt(args[++i]);
+                case "--aten-threads" -> atenThreads = Integer.parseInt(args[++i]);
+                case "--mkl-threads" -> mklThreads = Integer.parseInt(args[++i]);
+                case "--output-gradient" -> {
+                    String how = args[++i];
+                    if (!how.equals("direct") && !how.equals("autograd")) {
+                        throw new IllegalArgumentException("--output-gradient takes direct or autograd, not " + how);
+                    }
+                    directGradient = how.equals("direct");
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + " (use --epochs N, --aten-threads N, --mkl-threads N, --output-gradient direct|autograd)");
+            }
+        }
+        Engine.getInstance();
+        if (atenThreads > 0) {
+            loaded("libgomp").getFunction("omp_set_num_threads").invokeVoid(new Object[] {atenThreads});
+        }
+        if (mklThreads > 0) {
+            // The Fortran-style entry point, the one exported: it takes its argument by reference.
+            loaded("libtorch_cpu").getFunction("mkl_set_num_threads_local").invokeInt(new Object[] {new IntByReference(mklThreads)});
+        }
+        System.out.printf(Locale.ROOT, "# aten threads %s, mkl threads %s, output gradient %s, OMP_WAIT_POLICY=%s GOMP_SPINCOUNT=%s MKL_CBWR=%s%n",
+                atenThreads > 0 ? atenThreads : "engine default", mklThreads > 0 ? mklThreads : "engine default",
+                directGradient ? "direct" : "autograd", System.getenv("OMP_WAIT_POLICY"), System.getenv("GOMP_SPINCOUNT"),
+                System.getenv("MKL_CBWR"));
+
+        ImageSet train = FashionMnist.train().shuffled(42);
+        NDManager manager = NDManager.newBaseManager();
+        NDArray images = train.toNDArray(manager);
+        SequentialBlock block = new SequentialBlock();
+        for (int i = 0; i + 1 < SIZES.length; i++) {
+            block.add(dense(SIZES[i], SIZES[i + 1]));
+            if (i + 2 < SIZES.length && SIZES[i + 1] != 20) {
+                block.add(Activation.reluBlock());
+            }
+        }
+        Model model = Model.newInstance("ae");
+        model.setBlock(block);
+        Engine.getInstance().setRandomSeed(42);
+        block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(BATCH, 784));
+        long n = images.getShape().get(0);
+        try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build()))) {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                double[] parts = new double[4];
+                double lossSum = 0;
+                long start = System.nanoTime();
+                for (long from = 0; from < n; from += BATCH) {
+                    try (NDManager step = trainer.getManager().newSubManager()) {
+                        long t0 = System.nanoTime();
+                        NDArray x = images.get(new NDIndex(from + ":" + Math.min(n, from + BATCH)));
+                        x.attach(step);
+                        try (GradientCollector collector = trainer.newGradientCollector()) {
+                            NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                            long t1 = System.nanoTime();
+                            NDArray loss;
+                            NDArray outputGradient = null;
+                            if (directGradient) {
+                                NDArray fixed = logits.stopGradient();
+                                loss = Activation.softPlus(fixed).sub(fixed.mul(x)).mean();
+                                outputGradient = Activation.sigmoid(fixed).sub(x).div(fixed.size());
+                            } else {
+                                loss = Activation.softPlus(logits).sub(logits.mul(x)).mean();
+                            }
+                            lossSum += loss.getFloat();
+                            long t2 = System.nanoTime();
+                            if (directGradient) {
+                                JniUtils.backward((PtNDArray) logits, (PtNDArray) outputGradient, false, false);
+                            } else {
+                                collector.backward(loss);
+                            }
+                            long t3 = System.nanoTime();
+                            parts[0] += t1 - t0;
+                            parts[1] += t2 - t1;
+                            parts[2] += t3 - t2;
+                        }
+                        long t4 = System.nanoTime();
+                        trainer.step();
+                        parts[3] += System.nanoTime() - t4;
+                    }
+                }
+                long end = System.nanoTime();
+                // The monotonic clock's readings at the epoch's start and end, for perf's samples (bench/on_cpu.py).
+                System.out.printf(Locale.ROOT, "epoch %d %.3f s  forward %.3f loss %.3f backward %.3f adam %.3f  parameters %.17g  losses %.17g  clock %.6f-%.6f%n",
+                        epoch, (end - start) / 1e9, parts[0] / 1e9, parts[1] / 1e9, parts[2] / 1e9, parts[3] / 1e9,
+                        checksum(block), lossSum, start / 1e9, end / 1e9);
+            }
+        }
+    }
+
+    static Linear dense(int fanIn, int units) {
+        float bound = (float) (1 / Math.sqrt(fanIn));
+        Linear layer = Linear.builder().setUnits(units).build();
+        layer.setInitializer(new UniformInitializer(bound), Parameter.Type.WEIGHT);
+        layer.setInitializer(new UniformInitializer(bound), Parameter.Type.BIAS);
+        return layer;
+    }
+
+    /** A weighted sum of every parameter, in double: equal for two runs only when their bits are. */
+    static double checksum(SequentialBlock block) {
+        double sum = 0;
+        for (var parameter : block.getParameters()) {
+            float[] values = parameter.getValue().getArray().toFloatArray();
+            for (int i = 0; i < values.length; i++) {
+                sum += values[i] * (1 + i % 7);
+            }
+        }
+        return sum;
+    }
+
+    /** The native library the engine loaded whose file name starts with {@code prefix}, from /proc/self/maps. */
+    static NativeLibrary loaded(String prefix) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            int slash = line.indexOf('/');
+            if (slash < 0) {
+                continue;
+            }
+            Path file = Path.of(line.substring(slash));
+            if (file.getFileName().toString().startsWith(prefix)) {
+                return NativeLibrary.getInstance(file.toString());
+            }
+        }
+        throw new IllegalStateException(prefix + " is not loaded in this process (is the engine PyTorch on the CPU?)");
+    }
+}
