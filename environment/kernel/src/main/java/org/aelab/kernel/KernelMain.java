@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+import org.zeromq.ZMQException;
 
 /** Entry point that Jupyter runs: {@code java -jar aelab-kernel.jar <connection-file>}. */
 public final class KernelMain {
@@ -25,7 +26,14 @@ public final class KernelMain {
             System.exit(2);
         }
         if ("--warm-up".equals(args[0])) {
-            warmUp();
+            // Exits either way: a failed warm-up leaves jjava's channel threads running, and the
+            // installer would wait for this JVM for ever (it then installs without an archive).
+            try {
+                warmUp();
+            } catch (Throwable failure) {
+                failure.printStackTrace();
+                System.exit(1);
+            }
             System.exit(0);
         }
         // The kernel's own (relocated) logger: warnings only, always to the real stderr (Jupyter's
@@ -61,20 +69,37 @@ public final class KernelMain {
     private static void warmUp() throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         AelabKernel kernel = new AelabKernel(KernelSettings.fromEnvironment(System.getenv()));
+        JupyterConnection connection;
+        // The ports are free when chosen, but another process (tests run side by side) may take one
+        // before the channels bind it: then choose again.
+        for (int attempt = 1; ; attempt++) {
+            connection = new JupyterConnection(freeLoopbackPorts());
+            kernel.becomeHandlerForConnection(connection);
+            try {
+                connection.connect();
+                break;
+            } catch (ZMQException taken) {
+                connection.close();
+                if (attempt == 5) {
+                    throw taken;
+                }
+            }
+        }
+        kernel.startInBackground();
+        kernel.warmUp();
+        connection.close();
+    }
+
+    /** Five loopback ports free at the time of the call, as connection properties for a local session. */
+    private static KernelConnectionProperties freeLoopbackPorts() throws java.io.IOException {
         int[] ports = new int[5];
         for (int i = 0; i < ports.length; i++) {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 ports[i] = socket.getLocalPort();
             }
         }
-        KernelConnectionProperties local = new KernelConnectionProperties("127.0.0.1", ports[0], ports[1], ports[2],
-                ports[3], ports[4], "tcp", "hmac-sha256", UUID.randomUUID().toString());
-        JupyterConnection connection = new JupyterConnection(local);
-        kernel.becomeHandlerForConnection(connection);
-        connection.connect();
-        kernel.startInBackground();
-        kernel.warmUp();
-        connection.close();
+        return new KernelConnectionProperties("127.0.0.1", ports[0], ports[1], ports[2], ports[3], ports[4],
+                "tcp", "hmac-sha256", UUID.randomUUID().toString());
     }
 
     /** CPU time used by this JVM, all threads: a start-up measure that machine load does not inflate much. */
