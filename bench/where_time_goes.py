@@ -99,7 +99,7 @@ def main():
             kernels[name] = bench.Kernel(dict(env, **settings))
             bench.run_notebook_until(kernels[name], "02-autoencoder.ipynb", bench.FIT_CELL, True)
             kernels[name].run(bench.BENCH_FIT)
-        twin = bench.Twin("ae", True, ["--train-limit", str(args.train_limit)])
+        twin = bench.Twin("ae", "tuned", ["--train-limit", str(args.train_limit)])
         for round_ in range(1 + args.epochs):
             seconds = {"default": epoch(kernels["default"], "benchFit"),
                        "textbook-loss": epoch(kernels["default"], "benchTextbookFit")}
