@@ -6,11 +6,14 @@
     bench/threads_sweep.py --variant spin-300 "OMP_WAIT_POLICY= GOMP_SPINCOUNT=300" ""
 
 Each variant is one JVM running bench/AeEpochParts.java (notebook 02's autoencoder in a plain DJL
-loop) with the kernel's environment (the oneMKL vendor shim, the malloc settings, OMP_WAIT_POLICY=PASSIVE)
-changed by the variant's variables (an empty value removes one) and given the variant's arguments.
-A variant named `pytorch-CONFIGURATION` is the PyTorch twin in one of bench.py's configurations
-(`openmp`, the quiet machine's winner; `tuned`; `shipped`), without variables or arguments. The first epoch of each run is left out. Prints, per variant, the median epoch with its range, and
-whether its parameters after the last epoch have the same bits as the first variant's.
+loop) with the installed aelab-java kernelspec's environment (the oneMKL vendor shim, the malloc
+settings, OMP_WAIT_POLICY=PASSIVE) changed by the variant's variables (an empty value removes one)
+and given the variant's arguments; the first epoch of each run is left out. A variant named
+`pytorch-CONFIGURATION` is bench.py's PyTorch twin in one of its configurations (`openmp`, the quiet
+machine's winner; `tuned`; `shipped`), without variables or arguments: one process for the whole
+sweep, warmed up by one epoch, then as many epochs per round as a JVM variant measures. Prints, per
+variant, the median epoch with its range, and whether its parameters after the last epoch have the
+same bits as the first variant's.
 """
 
 import argparse
@@ -26,9 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIM = ROOT / "environment/kernel/target/native/libmkl_any_vendor.so"
-KERNEL_ENV = {"OMP_WAIT_POLICY": "PASSIVE", "MALLOC_MMAP_THRESHOLD_": "4194304",
-              "MALLOC_TRIM_THRESHOLD_": "268435456"}
 DEFAULT_VARIANTS = [
     ("passive", "", ""),
     ("spin-1000", "OMP_WAIT_POLICY= GOMP_SPINCOUNT=1000", ""),
@@ -38,14 +38,18 @@ DEFAULT_VARIANTS = [
     ("pytorch-openmp", "", ""),
 ]
 EPOCH = re.compile(r"^epoch (\d+) ([\d.]+) s .*parameters (\S+)")
-TWIN_EPOCH = re.compile(r"^epoch (\d+)/\d+ .* train ([\d.]+) s")
 
 
 def environment(assignments):
+    """This process's environment, then the installed kernelspec's (as Jupyter starts the kernel), then the variant's."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    try:
+        spec = KernelSpecManager().get_kernel_spec("aelab-java")
+    except NoSuchKernel:
+        sys.exit("threads_sweep.py: no aelab-java kernelspec, whose environment the variants start from: "
+                 "run environment/setup.sh (or environment/kernel/install-kernel.sh)")
     env = dict(os.environ)
-    env.update(KERNEL_ENV)
-    if SHIM.exists():
-        env["LD_PRELOAD"] = str(SHIM)
+    env.update(spec.env)
     for assignment in assignments.split():
         name, _, value = assignment.partition("=")
         if value:
@@ -66,14 +70,8 @@ def run_ours(assignments, arguments, epochs):
     return [float(m[2]) for m in epochs_seen[1:]], epochs_seen[-1][3]
 
 
-def run_twin(configuration, epochs):
-    env = bench.torch_env(configuration)
-    command = [bench.PYTHON, str(ROOT / "bench/pytorch_twins.py"), "ae", "--epochs", str(epochs)]
-    out = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
-    if out.returncode != 0:
-        raise RuntimeError(f"the PyTorch twin ended with {out.returncode}:\n{out.stderr[-2000:]}")
-    times = [float(m[2]) for m in map(TWIN_EPOCH.match, out.stdout.splitlines()) if m]
-    return times[1:], None
+def run_twin(twin, epochs):
+    return [twin.ask("train")["train_s"] for _ in range(epochs - 1)], None
 
 
 def main():
@@ -94,17 +92,23 @@ def main():
                                             or assignments or arguments):
             parser.error(f"variant {name}: a PyTorch variant is pytorch-CONFIGURATION, CONFIGURATION one of "
                          f"{', '.join(bench.PYTORCH_CONFIGURATIONS)}, with empty variables and arguments")
-    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.hogs)]
+    twins = {}
+    hogs = []
     times = {name: [] for name, _, _ in variants}
     bits = {}
     try:
+        for name, _, _ in variants:
+            if name.startswith("pytorch-"):
+                twins[name] = bench.Twin("ae", name.removeprefix("pytorch-"), [])
+                twins[name].ask("train")                  # warm-up epoch, left out
+        hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.hogs)]
         print(f"# load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}, {os.cpu_count()} cores, "
               f"{args.hogs} busy processes beside the sweep")
         for round_number in range(1, args.rounds + 1):
             for name, assignments, arguments in variants:
                 started = time.time()
                 if name.startswith("pytorch-"):
-                    epoch_times, checksum = run_twin(name.removeprefix("pytorch-"), args.epochs)
+                    epoch_times, checksum = run_twin(twins[name], args.epochs)
                 else:
                     epoch_times, checksum = run_ours(assignments, arguments, args.epochs)
                 times[name] += epoch_times
@@ -114,9 +118,11 @@ def main():
     finally:
         for hog in hogs:
             hog.kill()
+        for twin in twins.values():
+            twin.close()
     reference = next((bits[name] for name, _, _ in variants if bits.get(name)), None)
-    twins = [statistics.median(t) for name, t in times.items() if name.startswith("pytorch-") and t]
-    anchor = min(twins) if twins else None
+    twin_medians = [statistics.median(t) for name, t in times.items() if name.startswith("pytorch-") and t]
+    anchor = min(twin_medians) if twin_medians else None
     print(f"\n| variant | variables | arguments | median s/epoch | range | / fastest PyTorch | parameters' bits |")
     print("|---|---|---|---|---|---|---|")
     for name, assignments, arguments in variants:
