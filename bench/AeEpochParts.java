@@ -23,6 +23,7 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.ptr.IntByReference;
 import org.aelab.data.FashionMnist;
 import org.aelab.data.ImageSet;
+import org.aelab.training.OnePassAdam;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,12 +42,15 @@ import java.util.Locale;
  *                        the training thread only (libgomp's omp_set_num_threads)
  *   --mkl-threads N      oneMKL's matrix products on N threads, for the training thread only
  *                        (mkl_set_num_threads_local in the libtorch DJL loads)
+ *   --adam djl           DJL's Adam through Trainer.step() (a copy of each gradient, a dozen engine
+ *                        operations per parameter) instead of Fit's OnePassAdam, each parameter's own
+ *                        gradient handed over as Fit's training loop does
  *   --output-gradient direct
  *                        backward starts from the logits' gradient (sigma(l) - x) / n written
  *                        directly, the loss's value computed apart, instead of differentiating the loss
  * </pre>
  *
- * Run it with the kernel's environment (bench/threads_sweep.sh does, interleaving variants):
+ * Run it with the kernel's environment (bench/threads_sweep.py does, interleaving variants):
  *
  * <pre>
  *   java -Dai.djl.offline=true -cp "lib/target/classpath/*:lib/target/aelab-lib.jar" bench/AeEpochParts.java --epochs 4
@@ -62,6 +66,7 @@ public class AeEpochParts {
         int atenThreads = 0;
         int mklThreads = 0;
         boolean directGradient = false;
+        boolean djlAdam = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--epochs" -> epochs = Integer.parseInt(args[++i]);
@@ -74,8 +79,15 @@ public class AeEpochParts {
                     }
                     directGradient = how.equals("direct");
                 }
+                case "--adam" -> {
+                    String how = args[++i];
+                    if (!how.equals("one-pass") && !how.equals("djl")) {
+                        throw new IllegalArgumentException("--adam takes one-pass or djl, not " + how);
+                    }
+                    djlAdam = how.equals("djl");
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --epochs N, --aten-threads N, --mkl-threads N, --output-gradient direct|autograd)");
+                        + " (use --epochs N, --aten-threads N, --mkl-threads N, --output-gradient direct|autograd, --adam one-pass|djl)");
             }
         }
         Engine.getInstance();
@@ -86,8 +98,8 @@ public class AeEpochParts {
             // The Fortran-style entry point, the one exported: it takes its argument by reference.
             loaded("libtorch_cpu").getFunction("mkl_set_num_threads_local").invokeInt(new Object[] {new IntByReference(mklThreads)});
         }
-        System.out.printf(Locale.ROOT, "# aten threads %s, mkl threads %s, output gradient %s, OMP_WAIT_POLICY=%s GOMP_SPINCOUNT=%s MKL_CBWR=%s%n",
-                atenThreads > 0 ? atenThreads : "engine default", mklThreads > 0 ? mklThreads : "engine default",
+        System.out.printf(Locale.ROOT, "# adam %s, aten threads %s, mkl threads %s, output gradient %s, OMP_WAIT_POLICY=%s GOMP_SPINCOUNT=%s MKL_CBWR=%s%n",
+                djlAdam ? "DJL's, through Trainer.step()" : "one pass (Fit's)", atenThreads > 0 ? atenThreads : "engine default", mklThreads > 0 ? mklThreads : "engine default",
                 directGradient ? "direct" : "autograd", System.getenv("OMP_WAIT_POLICY"), System.getenv("GOMP_SPINCOUNT"),
                 System.getenv("MKL_CBWR"));
 
@@ -106,6 +118,7 @@ public class AeEpochParts {
         Engine.getInstance().setRandomSeed(42);
         block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(BATCH, 784));
         long n = images.getShape().get(0);
+        Optimizer onePass = OnePassAdam.of(1e-3f, 0.9f, 0.999f);
         try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build()))) {
             for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -142,7 +155,16 @@ public class AeEpochParts {
                             parts[2] += t3 - t2;
                         }
                         long t4 = System.nanoTime();
-                        trainer.step();
+                        if (djlAdam) {
+                            trainer.step();
+                        } else { // as Fit's training loop does: each parameter's own gradient, no copy
+                            for (var parameter : block.getParameters()) {
+                                NDArray weight = parameter.getValue().getArray();
+                                try (NDArray gradient = weight.getGradient()) {
+                                    onePass.update(parameter.getValue().getId(), weight, gradient);
+                                }
+                            }
+                        }
                         parts[3] += System.nanoTime() - t4;
                     }
                 }

@@ -31,6 +31,7 @@ import bench  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VARIANTS = [
     ("passive", "", ""),
+    ("djl-adam", "", "--adam djl"),
     ("spin-1000", "OMP_WAIT_POLICY= GOMP_SPINCOUNT=1000", ""),
     ("spin-default", "OMP_WAIT_POLICY=", ""),
     ("aten-1", "MKL_CBWR=AUTO,STRICT", "--aten-threads 1 --mkl-threads 2"),

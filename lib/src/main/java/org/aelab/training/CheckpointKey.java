@@ -31,7 +31,9 @@ final class CheckpointKey {
         StringBuilder s = new StringBuilder();
         s.append("name: ").append(fit.checkpointName()).append('\n');
         for (RunStep step : plan) {
+            // the class too: the same settings in another implementation round differently
             s.append("step ").append(step.name).append(": ").append(step.optimiserDescription)
+                    .append(" (").append(step.optimiserFactory.get().getClass().getName()).append(")")
                     .append(", ").append(step.group.size()).append(" parameter arrays\n");
         }
         s.append("batch size: ").append(fit.batchSize()).append('\n');

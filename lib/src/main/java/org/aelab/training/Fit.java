@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -226,7 +225,7 @@ public final class Fit {
         return next;
     }
 
-    /** Adam with a fixed learning rate and DJL's default betas (the default: Adam 1e-3). */
+    /** Adam ({@link OnePassAdam}) with a fixed learning rate and DJL's default betas (the default: Adam 1e-3). */
     public Fit adam(double learningRate) {
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("Learning rate must be positive, got " + learningRate);
@@ -239,7 +238,7 @@ public final class Fit {
     }
 
     private static Supplier<Optimizer> adamFactory(double learningRate) {
-        return () -> Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) learningRate)).build();
+        return () -> OnePassAdam.of((float) learningRate, 0.9f, 0.999f);
     }
 
     private static String adamDescription(double learningRate) {

@@ -2,7 +2,6 @@ package org.aelab.training;
 
 import ai.djl.nn.Block;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 
 import java.util.List;
 import java.util.Objects;
@@ -75,7 +74,7 @@ public final class Step {
         return new Step(name, blocks, Objects.requireNonNull(loss, "loss"), optimiser, optimiserDescription);
     }
 
-    /** Adam with a fixed learning rate and DJL's default betas (the default: Adam 1e-3). */
+    /** Adam ({@link OnePassAdam}) with a fixed learning rate and DJL's default betas (the default: Adam 1e-3). */
     public Step adam(double learningRate) {
         return adam(learningRate, 0.9, 0.999);
     }
@@ -89,9 +88,7 @@ public final class Step {
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("Adam's betas must lie in [0, 1), got " + beta1 + " and " + beta2);
         }
-        Supplier<Optimizer> adam = () -> Optimizer.adam()
-                .optLearningRateTracker(Tracker.fixed((float) learningRate))
-                .optBeta1((float) beta1).optBeta2((float) beta2).build();
+        Supplier<Optimizer> adam = () -> OnePassAdam.of((float) learningRate, (float) beta1, (float) beta2);
         String description = beta1 == 0.9 && beta2 == 0.999
                 ? "adam(lr=" + learningRate + ")"
                 : "adam(lr=" + learningRate + ", beta1=" + beta1 + ", beta2=" + beta2 + ")";

@@ -6,6 +6,8 @@
  * progress display, interruption from the kernel that keeps what was learnt,
  * seeds, and {@link org.aelab.training.Checkpoints checkpoints} that let a re-run skip training;
  * it returns a {@link org.aelab.training.TrainingHistory} (a Tablesaw table and its loss curves).
+ * Its Adam is {@link org.aelab.training.OnePassAdam}, DJL's update in one vectorised pass over each
+ * parameter's memory.
  * {@link org.aelab.training.Models} runs a trained model over a test set in batches and tabulates
  * its layers; {@link org.aelab.training.Metrics} measures reconstructions (squared error per image,
  * cross-entropy per pixel) the same way in every chapter. Loading this package's entry points installs the
