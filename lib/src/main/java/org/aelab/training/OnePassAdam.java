@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
+import org.aelab.notebook.BoundedLoops;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -118,7 +119,8 @@ public final class OnePassAdam extends Adam {
         }
     }
 
-    /** One chunk: every array indexed alike, so that the loop is vectorised. */
+    /** One chunk: every array indexed alike, so that the loop is vectorised (in the kernel too: {@link BoundedLoops}). */
+    @BoundedLoops
     private void chunk(float[] w, float[] g, float[] m, float[] v, int length, float rate) {
         for (int i = 0; i < length; i++) {
             float gi = g[i];

@@ -3,6 +3,7 @@ package org.aelab.kernel;
 import java.util.HashSet;
 import java.util.Set;
 
+import org.objectweb.asm.AnnotationVisitor;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -12,7 +13,8 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * Weaves {@link CellGuard} calls into class files: a stop check at every method entry and before
- * every backward jump (every loop iteration), and {@code System.exit}/{@code Runtime.exit}/
+ * every backward jump (every loop iteration; not in a method marked {@code @BoundedLoops}, whose
+ * short loops must stay vectorisable), and {@code System.exit}/{@code Runtime.exit}/
  * {@code Runtime.halt} replaced by a {@link CellGuard.CellExitError}.
  *
  * <p>Only calls and no new branches are added, so the existing stack map frames stay valid and
@@ -21,6 +23,11 @@ import org.objectweb.asm.Opcodes;
 final class Weaver {
 
     private static final String GUARD = CellGuard.class.getName().replace('.', '/');
+    /**
+     * The helper jar's {@code org.aelab.notebook.BoundedLoops}, named by its descriptor (the kernel
+     * does not depend on the jar): a method so marked is checked at entry only, not in its loops.
+     */
+    static final String BOUNDED_LOOPS = "Lorg/aelab/notebook/BoundedLoops;";
 
     private Weaver() {
     }
@@ -44,9 +51,17 @@ final class Weaver {
 
     private static final class GuardingMethodVisitor extends MethodVisitor {
         private final Set<Label> seen = new HashSet<>();
+        /** Set by the method's {@link #BOUNDED_LOOPS} annotation, which comes before its code. */
+        private boolean boundedLoops;
 
         GuardingMethodVisitor(MethodVisitor next) {
             super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+            boundedLoops |= BOUNDED_LOOPS.equals(descriptor);
+            return super.visitAnnotation(descriptor, visible);
         }
 
         @Override
@@ -58,7 +73,9 @@ final class Weaver {
         @Override
         public void visitLabel(Label label) {
             super.visitLabel(label);
-            seen.add(label);
+            if (!boundedLoops) {
+                seen.add(label);    // a later jump back to it closes a loop, which gets a check
+            }
         }
 
         @Override

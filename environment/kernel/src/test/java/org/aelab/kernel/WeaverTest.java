@@ -7,9 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.aelab.kernel.fixture.Spinner;
+import org.aelab.notebook.BoundedLoops;
+import org.aelab.training.OnePassAdam;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -96,5 +104,55 @@ class WeaverTest {
     void wovenCodeStillComputesTheSameResults() throws Exception {
         Method sum = wovenSpinner().getMethod("sum", int[].class);
         assertEquals(15, sum.invoke(null, (Object) new int[] {1, 2, 3, 4, 5}));
+    }
+
+    @Test
+    void aBoundedLoopsMethodIsCheckedAtEntryOnlyAndStillStopsItsCaller() throws Exception {
+        Map<String, Integer> checks = checksPerMethod(wovenSpinnerBytes());
+        assertEquals(2, checks.get("sum"), "an ordinary loop: entry and loop");
+        assertEquals(1, checks.get("boundedSum"), "a @BoundedLoops method: entry only");
+        assertEquals(Weaver.BOUNDED_LOOPS, BoundedLoops.class.descriptorString(), "the kernel names the jar's annotation");
+        Class<?> spinner = wovenSpinner();
+        assertEquals(15, spinner.getMethod("boundedSum", int[].class).invoke(null, (Object) new int[] {1, 2, 3, 4, 5}));
+        Throwable t = runUntilStopped(spinner.getMethod("spinThroughBoundedCalls"));
+        assertInstanceOf(CellGuard.CellInterruptedError.class, t);
+    }
+
+    @Test
+    void onePassAdamsInnerLoopIsLeftToTheJit() throws Exception {
+        byte[] original;
+        try (InputStream in = OnePassAdam.class.getResourceAsStream("OnePassAdam.class")) {
+            original = in.readAllBytes();
+        }
+        Map<String, Integer> checks = checksPerMethod(Weaver.weave(original));
+        assertEquals(1, checks.get("chunk"), "OnePassAdam.chunk is marked @BoundedLoops");
+        assertTrue(checks.get("update") > 1, "its caller's loop over the chunks is still checked");
+    }
+
+    private static byte[] wovenSpinnerBytes() throws Exception {
+        try (InputStream in = Spinner.class.getResourceAsStream("Spinner.class")) {
+            return Weaver.weave(in.readAllBytes());
+        }
+    }
+
+    /** How many CellGuard.check calls each method of a class file makes. */
+    private static Map<String, Integer> checksPerMethod(byte[] classFile) {
+        Map<String, Integer> checks = new HashMap<>();
+        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                checks.putIfAbsent(name, 0);
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                        if (owner.equals(CellGuard.class.getName().replace('.', '/')) && method.equals("check")) {
+                            checks.merge(name, 1, Integer::sum);
+                        }
+                    }
+                };
+            }
+        }, 0);
+        return checks;
     }
 }
