@@ -4,18 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
+import ai.djl.nn.Block;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -24,18 +19,25 @@ import com.sun.jna.ptr.IntByReference;
 import org.aelab.data.FashionMnist;
 import org.aelab.data.ImageSet;
 import org.aelab.training.OnePassAdam;
+import org.aelab.training.TrainingLoss;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
 
 /**
- * Notebook 02's autoencoder (784-256-128-20-128-256-784, batch 512, Adam 1e-3, seed 42) trained in a
- * plain DJL loop, one line per epoch: its seconds, the forward pass, the loss, the backward pass and
- * Adam's step apart, and a checksum of the parameters and of the summed batch losses, so that two
- * variants can be compared both for speed and for their bits. Variants (docs/benchmarks.md, "Issue
- * 23's levers, second round"):
+ * Notebook 02's autoencoder (784-256-128-20-128-256-784, batch 512, Adam 1e-3, seed 42), made by the
+ * notebooks' own code in notebooks/code/ ({@link #notebookCode}), trained in a plain DJL loop, one
+ * line per epoch: its seconds, the forward pass, the loss, the backward pass and Adam's step apart,
+ * and a checksum of the parameters and of the summed batch losses, so that two variants can be
+ * compared both for speed and for their bits. Variants (docs/benchmarks.md, "Issue 23's levers",
+ * second and third rounds):
  *
  * <pre>
  *   --aten-threads N     the engine's element-wise and reduction operations on N OpenMP threads, for
@@ -59,7 +61,6 @@ import java.util.Locale;
 public class AeEpochParts {
 
     static final int BATCH = 512;
-    static final int[] SIZES = {784, 256, 128, 20, 128, 256, 784};
 
     public static void main(String[] args) throws IOException {
         int epochs = 4;
@@ -106,17 +107,10 @@ public class AeEpochParts {
         ImageSet train = FashionMnist.train().shuffled(42);
         NDManager manager = NDManager.newBaseManager();
         NDArray images = train.toNDArray(manager);
-        SequentialBlock block = new SequentialBlock();
-        for (int i = 0; i + 1 < SIZES.length; i++) {
-            block.add(dense(SIZES[i], SIZES[i + 1]));
-            if (i + 2 < SIZES.length && SIZES[i + 1] != 20) {
-                block.add(Activation.reluBlock());
-            }
-        }
-        Model model = Model.newInstance("ae");
-        model.setBlock(block);
-        Engine.getInstance().setRandomSeed(42);
-        block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(BATCH, 784));
+        Map<String, Object> notebook = notebookCode();
+        Model model = (Model) notebook.get("model");
+        TrainingLoss crossEntropy = (TrainingLoss) notebook.get("loss");
+        Block block = model.getBlock();
         long n = images.getShape().get(0);
         Optimizer onePass = OnePassAdam.of(1e-3f, 0.9f, 0.999f);
         try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
@@ -137,10 +131,10 @@ public class AeEpochParts {
                             NDArray outputGradient = null;
                             if (directGradient) {
                                 NDArray fixed = logits.stopGradient();
-                                loss = Activation.softPlus(fixed).sub(fixed.mul(x)).mean();
+                                loss = crossEntropy.evaluate(new NDList(fixed), x).optimised();
                                 outputGradient = Activation.sigmoid(fixed).sub(x).div(fixed.size());
                             } else {
-                                loss = Activation.softPlus(logits).sub(logits.mul(x)).mean();
+                                loss = crossEntropy.evaluate(new NDList(logits), x).optimised();
                             }
                             lossSum += loss.getFloat();
                             long t2 = System.nanoTime();
@@ -177,16 +171,56 @@ public class AeEpochParts {
         }
     }
 
-    static Linear dense(int fanIn, int units) {
-        float bound = (float) (1 / Math.sqrt(fanIn));
-        Linear layer = Linear.builder().setUnits(units).build();
-        layer.setInitializer(new UniformInitializer(bound), Parameter.Type.WEIGHT);
-        layer.setInitializer(new UniformInitializer(bound), Parameter.Type.BIAS);
-        return layer;
+    /**
+     * Notebook 02's autoencoder and loss, made by the code the notebooks load (notebooks/code/dense.jsh,
+     * autoencoder.jsh without dropout, cross-entropy.jsh) in an in-process JShell with the kernel's
+     * start-up imports, so that this loop trains the taught model and loss, not a copy of them. Knobs:
+     * the chapter's code size 20, seed 42, batch 512. Returns "model" and "loss".
+     */
+    static Map<String, Object> notebookCode() throws IOException {
+        Path root = Path.of(System.getProperty("user.dir"));
+        if (!Files.isRegularFile(root.resolve("notebooks/code/dense.jsh"))) {
+            throw new IllegalStateException("No notebooks/code/dense.jsh under " + root
+                    + ": run AeEpochParts from the project's root, where it finds the notebooks' code");
+        }
+        StringBuilder code = new StringBuilder();
+        for (String line : Files.readAllLines(root.resolve("environment/kernel/startup/aelab.jsh"))) {
+            if (line.startsWith("import ")) {
+                code.append(line).append('\n');
+            }
+        }
+        code.append("int codeSize = 20;\nint seed = 42;\nint batchSize = ").append(BATCH).append(";\n");
+        code.append(Files.readString(root.resolve("notebooks/code/dense.jsh")));
+        code.append(Files.readString(root.resolve("notebooks/code/autoencoder.jsh")));
+        code.append(Files.readString(root.resolve("notebooks/code/cross-entropy.jsh")));
+        // The snippets' classes live in JShell's loader; the objects come back through a JVM-wide map.
+        code.append("System.getProperties().put(\"aelab.bench.model\", autoencoder(\"ae\", 0));\n");
+        code.append("System.getProperties().put(\"aelab.bench.loss\", sigmoidCrossEntropy);\n");
+        try (JShell shell = JShell.builder().executionEngine("local")
+                .compilerOptions("-classpath", System.getProperty("java.class.path")).build()) {
+            String rest = code.toString();
+            while (!rest.isBlank()) {
+                SourceCodeAnalysis.CompletionInfo info = shell.sourceCodeAnalysis().analyzeCompletion(rest);
+                if (info.completeness() != SourceCodeAnalysis.Completeness.COMPLETE
+                        && info.completeness() != SourceCodeAnalysis.Completeness.COMPLETE_WITH_SEMI) {
+                    break; // a trailing comment
+                }
+                for (SnippetEvent event : shell.eval(info.source())) {
+                    if (event.exception() != null || event.status() == Snippet.Status.REJECTED) {
+                        throw new IllegalStateException("notebook code failed: " + info.source()
+                                + shell.diagnostics(event.snippet()).map(d -> d.getMessage(Locale.ROOT)).toList(),
+                                event.exception());
+                    }
+                }
+                rest = info.remaining();
+            }
+        }
+        return Map.of("model", System.getProperties().remove("aelab.bench.model"),
+                "loss", System.getProperties().remove("aelab.bench.loss"));
     }
 
     /** A weighted sum of every parameter, in double: equal for two runs only when their bits are. */
-    static double checksum(SequentialBlock block) {
+    static double checksum(Block block) {
         double sum = 0;
         for (var parameter : block.getParameters()) {
             float[] values = parameter.getValue().getArray().toFloatArray();

@@ -76,7 +76,7 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         data = Path(scratch) / "perf.data"
         run = subprocess.run(["perf", "record", "-k", "CLOCK_MONOTONIC", "-F", str(RATE), "-o", str(data), "--", *command],
-                             env=env, capture_output=True, text=True)
+                             env=env, cwd=threads_sweep.ROOT, capture_output=True, text=True)
         if run.returncode != 0:
             sys.exit(f"on_cpu.py: perf record ended with {run.returncode}:\n{run.stderr[-2000:]}")
         epochs = [(float(m[3]), float(m[4])) for m in map(EPOCH.match, run.stdout.splitlines()) if m]
