@@ -25,11 +25,10 @@ import java.util.Set;
  * </pre>
  *
  * and the weight's gradient cleared in the same pass. DJL 0.36's native update runs about a dozen
- * engine operations per parameter tensor, each a pass over memory that wakes the engine's threads; here
- * the weight and gradient of a float32 CPU parameter are reached through direct buffers in
- * L1-sized chunks, the moments live in Java arrays cut to the same chunks (so that one loop
- * indexes all four alike and the JIT vectorises it), and the square root is Java's, correctly
- * rounded. Java's float arithmetic does not depend on the thread count, the CPU's vector width or
+ * engine operations per parameter tensor, each a pass over memory that wakes the engine's threads.
+ * Here the weight and gradient of a float32 CPU parameter are reached through direct buffers in
+ * L1-sized chunks, the moments live in Java arrays cut to the same chunks (so that one loop indexes
+ * all four alike and the JIT vectorises it), and the square root is Java's, correctly rounded. Java's float arithmetic does not depend on the thread count, the CPU's vector width or
  * a vendor library, so one seed gives the same bits everywhere the engine's own products do.
  *
  * <p>The numbers differ from DJL's {@link Adam} in the last bits (its square root and fused
@@ -119,7 +118,7 @@ public final class OnePassAdam extends Adam {
         }
     }
 
-    /** One chunk: every array indexed alike, so that the loop is vectorised (in the kernel too: {@link BoundedLoops}). */
+    /** One chunk, every array indexed alike so that the loop is vectorised (in the kernel too: {@link BoundedLoops}). */
     @BoundedLoops
     private void chunk(float[] w, float[] g, float[] m, float[] v, int length, float rate) {
         for (int i = 0; i < length; i++) {
