@@ -201,9 +201,12 @@ public class AeEpochParts {
             String rest = code.toString();
             while (!rest.isBlank()) {
                 SourceCodeAnalysis.CompletionInfo info = shell.sourceCodeAnalysis().analyzeCompletion(rest);
+                if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
+                    break; // only comments are left
+                }
                 if (info.completeness() != SourceCodeAnalysis.Completeness.COMPLETE
                         && info.completeness() != SourceCodeAnalysis.Completeness.COMPLETE_WITH_SEMI) {
-                    break; // a trailing comment
+                    throw new IllegalStateException("notebook code is " + info.completeness() + " at: " + rest);
                 }
                 for (SnippetEvent event : shell.eval(info.source())) {
                     if (event.exception() != null || event.status() == Snippet.Status.REJECTED) {
