@@ -31,11 +31,7 @@ class WeaverTest {
     /** Loads {@link Spinner} woven, in its own loader, as the kernel loads snippet classes. */
     private static Class<?> wovenSpinner() throws Exception {
         String name = Spinner.class.getName();
-        byte[] original;
-        try (InputStream in = Spinner.class.getResourceAsStream("Spinner.class")) {
-            original = in.readAllBytes();
-        }
-        byte[] woven = Weaver.weave(original);
+        byte[] woven = woven(Spinner.class);
         ClassLoader loader = new ClassLoader(WeaverTest.class.getClassLoader()) {
             @Override
             protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
@@ -108,7 +104,7 @@ class WeaverTest {
 
     @Test
     void aBoundedLoopsMethodIsCheckedAtEntryOnlyAndStillStopsItsCaller() throws Exception {
-        Map<String, Integer> checks = checksPerMethod(wovenSpinnerBytes());
+        Map<String, Integer> checks = checksPerMethod(woven(Spinner.class));
         assertEquals(2, checks.get("sum"), "an ordinary loop: entry and loop");
         assertEquals(1, checks.get("boundedSum"), "a @BoundedLoops method: entry only");
         assertEquals(Weaver.BOUNDED_LOOPS, BoundedLoops.class.descriptorString(), "the kernel names the jar's annotation");
@@ -120,17 +116,14 @@ class WeaverTest {
 
     @Test
     void onePassAdamsInnerLoopIsLeftToTheJit() throws Exception {
-        byte[] original;
-        try (InputStream in = OnePassAdam.class.getResourceAsStream("OnePassAdam.class")) {
-            original = in.readAllBytes();
-        }
-        Map<String, Integer> checks = checksPerMethod(Weaver.weave(original));
+        Map<String, Integer> checks = checksPerMethod(woven(OnePassAdam.class));
         assertEquals(1, checks.get("chunk"), "OnePassAdam.chunk is marked @BoundedLoops");
         assertTrue(checks.get("update") > 1, "its caller's loop over the chunks is still checked");
     }
 
-    private static byte[] wovenSpinnerBytes() throws Exception {
-        try (InputStream in = Spinner.class.getResourceAsStream("Spinner.class")) {
+    /** The class file of {@code type}, woven as the kernel weaves it. */
+    private static byte[] woven(Class<?> type) throws Exception {
+        try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
             return Weaver.weave(in.readAllBytes());
         }
     }
