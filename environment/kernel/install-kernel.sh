@@ -25,7 +25,7 @@
 # Environment: OMP_WAIT_POLICY (default PASSIVE: waiting OpenMP threads sleep, the choice for a
 #   machine doing other work too) and GOMP_SPINCOUNT go into the kernelspec; on a quiet machine
 #   `OMP_WAIT_POLICY= GOMP_SPINCOUNT=1000 environment/kernel/install-kernel.sh` lets them spin about
-#   20 us before sleeping, 16% faster training on an idle 2-core machine (docs/benchmarks.md)
+#   20 us before sleeping, 8-16% faster training on an idle 2-core machine (docs/benchmarks.md)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -198,8 +198,8 @@ if os.environ["MKL_SHIM"]:
 # PyTorch's OpenMP threads sleep instead of spinning while they wait for each other: on a busy
 # 2-core machine spinning made training epochs 2-10x slower (docs/benchmarks.md). For a quiet
 # machine, OMP_WAIT_POLICY= (empty) GOMP_SPINCOUNT=1000 in the installer's environment lets them spin
-# about 20 us first: 16% faster when idle, 18% slower beside one busy process (docs/benchmarks.md,
-# "Issue 23's levers, second round"). OMP_WAIT_POLICY=ACTIVE spins without end.
+# about 20 us first: 8-16% faster when idle, 13-18% slower beside one busy process (docs/benchmarks.md,
+# "Issue 23's levers", second and third rounds). OMP_WAIT_POLICY=ACTIVE spins without end.
 wait = os.environ.get("OMP_WAIT_POLICY", "PASSIVE")
 if wait.upper() not in ("", "PASSIVE", "ACTIVE", "TRUE", "FALSE"):
     sys.exit(f"install-kernel.sh: OMP_WAIT_POLICY={wait!r} is not a wait policy: use PASSIVE (the default), "
