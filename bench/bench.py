@@ -14,8 +14,11 @@ What it measures, and how:
   stays as it was), again and again: the helper jar's Fit on the notebook's own model, loss and
   optimiser, no copy of them here. Its test set is the first test image, so the per-epoch
   evaluation is a single forward of one image. PyTorch runs bench/pytorch_twins.py --serve, tuned and as shipped, one epoch per request.
-  Ours, tuned, as shipped, ours, tuned, ... (interleaved); one warm-up epoch each, then the median
-  of --epochs epochs.
+  Ours, tuned, as shipped, ours, tuned, ... (interleaved); --warmup epochs each (default 4: the
+  JVM is still compiling DJL's and the helper jar's code through the first three or four, PyTorch
+  allocates in its first; their times are kept), then the median of --epochs epochs. The kernel's
+  OpenMP threads wait as its kernelspec says (AELAB_OMP_WAIT, applied by omp-wait.sh); how they did
+  is recorded (detail.openmp_wait).
 - PCA: notebook 01's covarianceOf and eigendecomposition cells (covariance through DJL, EJML's
   symmetric eigendecomposition) against numpy (float32 covariance, float64 eigh), interleaved.
 - Kernel: start to idle (kernel_info answered), and notebook five-cells.ipynb of the kernel's tests
@@ -87,6 +90,8 @@ class Kernel:
         # The kernelspec's own env (OMP_WAIT_POLICY, LD_PRELOAD, MALLOC_*) would win over the launch
         # environment; a variant names exactly what it changes, so it wins here. An empty value removes.
         spec_env = self.manager.kernel_spec.env
+        if "OMP_WAIT_POLICY" in env_extra or "GOMP_SPINCOUNT" in env_extra:
+            spec_env.pop("AELAB_OMP_WAIT", None)   # OpenMP's own variables, set or removed, decide the waiting
         for variable, value in env_extra.items():
             if value:
                 spec_env[variable] = value
@@ -99,6 +104,11 @@ class Kernel:
         self.client.start_channels()
         self.client.wait_for_ready(timeout=120)
         self.start_to_idle_s = time.perf_counter() - start
+
+    def openmp_wait(self):
+        """How this kernel's OpenMP threads wait, as omp-wait.sh (AELAB_OMP_WAIT) or the bench set it."""
+        return self.run('String.format("OMP_WAIT_POLICY=%s GOMP_SPINCOUNT=%s", System.getenv("OMP_WAIT_POLICY"), '
+                        'System.getenv("GOMP_SPINCOUNT"))').replace("=null", " unset")
 
     def pid(self):
         provisioner = getattr(self.manager, "provisioner", None)
@@ -376,6 +386,8 @@ def measure_model(key, args, env_extra, results, save):
     try:
         run_notebook_until(kernel, spec["notebook"], FIT_CELL, include=True)
         results["detail"].setdefault("fits", {})[key] = kernel.run(BENCH_FIT)   # what benchFit does, in words
+        results["detail"].setdefault("openmp_wait", {})[key] = kernel.openmp_wait()
+        log(f"{key}: kernel's OpenMP threads: {results['detail']['openmp_wait'][key]}")
         twin_args = ["--train-limit", str(args.train_limit)] if args.train_limit else []
         if args.gpu:
             twin_args += ["--device", "cuda"]
@@ -386,6 +398,7 @@ def measure_model(key, args, env_extra, results, save):
             if twin:
                 log(f"{key} PyTorch {side}: {twin.threads}")
         times = {"ours": [], "tuned": [], "openmp": [], "shipped": []}
+        warmups = {side: [] for side in times}
         for round_ in range(args.warmup + args.epochs):
             seconds = {"ours": float(kernel.run(
                 'String.valueOf(benchFit.run().table().doubleColumn("seconds").get(0))'))}
@@ -394,7 +407,11 @@ def measure_model(key, args, env_extra, results, save):
                     seconds[side] = twins[side].ask("train")["train_s"]
             label = "warm-up" if round_ < args.warmup else f"epoch {round_ - args.warmup + 1}"
             log(f"{key} {label}: " + ", ".join(f"{k} {v:.2f} s" for k, v in seconds.items()))
-            if round_ >= args.warmup:
+            if round_ < args.warmup:
+                for side, value in seconds.items():
+                    warmups[side].append(round(value, 4))
+                results["detail"].setdefault("warmup_epochs_s", {})[key] = warmups
+            else:
                 for side, value in seconds.items():
                     times[side].append(value)
                 summarise(key, times, gflop, samples, kernel, twins, results)
@@ -484,7 +501,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", default="ae,vae", help="comma-separated: ae, vae (default both)")
     parser.add_argument("--epochs", type=int, default=5, help="measured epochs per side, after the warm-up")
-    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--warmup", type=int, default=4,
+                        help="epochs per side before the measured ones (default 4: the JVM compiles DJL's and the "
+                             "helper jar's code through the first three or four); kept in detail.warmup_epochs_s")
     parser.add_argument("--train-limit", type=int,
                         help="train on the first N images of the seeded shuffle (both sides; for quick "
                              "experiments: an epoch is then N images, and samples/s and GFLOP scale with N)")

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Where the training threads spend an AE epoch, on the CPU and off it, sampled with perf.
 
-    bench/on_cpu.py                                   # the kernel's environment (OMP_WAIT_POLICY=PASSIVE)
-    bench/on_cpu.py --set OMP_WAIT_POLICY= -- --epochs 4
+    bench/on_cpu.py                                   # the kernel's environment (AELAB_OMP_WAIT as installed)
+    bench/on_cpu.py --set AELAB_OMP_WAIT=spin -- --epochs 4
     bench/on_cpu.py -- --aten-threads 1 --mkl-threads 2
 
 Runs bench/AeEpochParts.java under `perf record` (499 samples a second per thread, CPU clock) with
@@ -70,7 +70,7 @@ def main():
         sys.exit("on_cpu.py: perf is missing: apt-get install linux-perf")
     arguments = args.arguments or ["--epochs", "4"]
     env = threads_sweep.environment(" ".join(args.set))
-    command = ["java", "-XX:+UnlockDiagnosticVMOptions", "-XX:+DumpPerfMapAtExit", "-Dai.djl.offline=true", "-cp",
+    command = [*threads_sweep.LAUNCHER, "java", "-XX:+UnlockDiagnosticVMOptions", "-XX:+DumpPerfMapAtExit", "-Dai.djl.offline=true", "-cp",
                f"{threads_sweep.ROOT}/lib/target/classpath/*:{threads_sweep.ROOT}/lib/target/aelab-lib.jar",
                str(threads_sweep.ROOT / "bench/AeEpochParts.java"), *arguments]
     with tempfile.TemporaryDirectory() as scratch:

@@ -3,12 +3,15 @@
 
     bench/threads_sweep.py                          # the default variants, 3 rounds, quiet machine
     bench/threads_sweep.py --hogs 1 --rounds 2      # the same with one busy process beside it
-    bench/threads_sweep.py --variant spin-300 "OMP_WAIT_POLICY= GOMP_SPINCOUNT=300" ""
+    bench/threads_sweep.py --variant spin-300 "OMP_WAIT_POLICY= GOMP_SPINCOUNT=300" "" \
+        --variant sleep AELAB_OMP_WAIT=sleep ""
 
 Each variant is one JVM running bench/AeEpochParts.java (notebook 02's autoencoder in a plain DJL
-loop) with the installed aelab-java kernelspec's environment (the oneMKL vendor shim, the malloc
-settings, OMP_WAIT_POLICY=PASSIVE) changed by the variant's variables (an empty value removes one)
-and given the variant's arguments; the first epoch of each run is left out. A variant named
+loop), started as the kernel is, through environment/kernel/omp-wait.sh, with the installed
+aelab-java kernelspec's environment (the oneMKL vendor shim, the malloc settings, AELAB_OMP_WAIT)
+changed by the variant's variables (an empty value removes one; a variant that names
+OMP_WAIT_POLICY or GOMP_SPINCOUNT sets the waiting itself, without AELAB_OMP_WAIT) and given the
+variant's arguments; the first epoch of each run is left out. A variant named
 `pytorch-CONFIGURATION` is bench.py's PyTorch twin in one of its configurations (`openmp`, the quiet
 machine's winner; `tuned`; `shipped`), without variables or arguments: one process for the whole
 sweep, warmed up by one epoch, then as many epochs per round as a JVM variant measures. Prints, per
@@ -30,14 +33,16 @@ import bench  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VARIANTS = [
-    ("passive", "", ""),
-    ("djl-adam", "", "--adam djl"),
-    ("spin-1000", "OMP_WAIT_POLICY= GOMP_SPINCOUNT=1000", ""),
+    ("sleep", "AELAB_OMP_WAIT=sleep", ""),
+    ("djl-adam", "AELAB_OMP_WAIT=sleep", "--adam djl"),
+    ("spin", "AELAB_OMP_WAIT=spin", ""),
     ("spin-default", "OMP_WAIT_POLICY=", ""),
-    ("aten-1", "MKL_CBWR=AUTO,STRICT", "--aten-threads 1 --mkl-threads 2"),
-    ("direct-gradient", "", "--output-gradient direct"),
+    ("aten-1", "AELAB_OMP_WAIT=sleep MKL_CBWR=AUTO,STRICT", "--aten-threads 1 --mkl-threads 2"),
+    ("direct-gradient", "AELAB_OMP_WAIT=sleep", "--output-gradient direct"),
     ("pytorch-openmp", "", ""),
 ]
+# As the kernelspec starts the kernel: omp-wait.sh turns AELAB_OMP_WAIT into OpenMP's variables.
+LAUNCHER = [str(ROOT / "environment/kernel/omp-wait.sh")]
 EPOCH = re.compile(r"^epoch (\d+) ([\d.]+) s .*parameters (\S+)")
 
 
@@ -51,6 +56,8 @@ def environment(assignments):
                  "run environment/setup.sh (or environment/kernel/install-kernel.sh)")
     env = dict(os.environ)
     env.update(spec.env)
+    if re.search(r"\b(OMP_WAIT_POLICY|GOMP_SPINCOUNT)=", assignments):
+        env.pop("AELAB_OMP_WAIT", None)        # the variant's own OpenMP variables decide, set or removed
     for assignment in assignments.split():
         name, _, value = assignment.partition("=")
         if value:
@@ -61,7 +68,7 @@ def environment(assignments):
 
 
 def run_ours(assignments, arguments, epochs):
-    command = ["java", "-Dai.djl.offline=true", "-cp", f"{ROOT}/lib/target/classpath/*:{ROOT}/lib/target/aelab-lib.jar",
+    command = [*LAUNCHER, "java", "-Dai.djl.offline=true", "-cp", f"{ROOT}/lib/target/classpath/*:{ROOT}/lib/target/aelab-lib.jar",
                str(ROOT / "bench/AeEpochParts.java"), "--epochs", str(epochs), *arguments.split()]
     out = subprocess.run(command, env=environment(assignments), cwd=ROOT, capture_output=True, text=True, timeout=900)
     if out.returncode != 0:

@@ -22,10 +22,11 @@
 #   --no-mkl-shim   do not preload native/mkl_any_vendor.c (built here with cc) into the kernel; it
 #                   lets oneMKL use AVX-512 on non-Intel CPUs, about twice the speed of its matrix
 #                   products on an AMD CPU with AVX-512 (see the file)
-# Environment: OMP_WAIT_POLICY (default PASSIVE: waiting OpenMP threads sleep, the choice for a
-#   machine doing other work too) and GOMP_SPINCOUNT go into the kernelspec; on a quiet machine
-#   `OMP_WAIT_POLICY= GOMP_SPINCOUNT=1000 environment/kernel/install-kernel.sh` lets them spin about
-#   20 us before sleeping, 8-16% faster training on an idle 2-core machine (docs/benchmarks.md)
+# Environment: AELAB_OMP_WAIT, how the engine's OpenMP threads wait for each other, goes into the
+#   kernelspec and omp-wait.sh applies it at each kernel start: auto (default) spins briefly when no
+#   other process is running as the kernel starts and sleeps otherwise; sleep (OMP_WAIT_POLICY=PASSIVE)
+#   or spin (GOMP_SPINCOUNT=1000) always. On a quiet 2-core machine spinning trains about 20% faster;
+#   beside one busy process it is 13-18% slower (docs/benchmarks.md, "Issue 23's levers")
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -56,6 +57,21 @@ while [ $# -gt 0 ]; do
     -h|--help) sed -n '2,/^set -e/{/^set -e/!p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
+done
+
+# How the engine's OpenMP threads wait, checked before anything is built or written.
+omp_wait="${AELAB_OMP_WAIT:-auto}"
+case "$omp_wait" in
+  auto|sleep|spin) ;;
+  *) die "AELAB_OMP_WAIT=$omp_wait is not a setting: use auto (the default), sleep or spin" ;;
+esac
+for variable in OMP_WAIT_POLICY GOMP_SPINCOUNT; do
+  if [ -n "${!variable+set}" ]; then
+    die "$variable='${!variable}' is set in this shell, but the kernelspec takes how OpenMP threads wait from one" \
+        "setting now: AELAB_OMP_WAIT=auto (the default), sleep (OMP_WAIT_POLICY=PASSIVE) or spin (what" \
+        "OMP_WAIT_POLICY= GOMP_SPINCOUNT=1000 gave). Run env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT" \
+        "AELAB_OMP_WAIT=... $0"
+  fi
 done
 
 [[ "$heap" =~ ^[0-9]+[kKmMgG]?$ ]] || die "--heap must look like 512m or 6g, not '$heap'"
@@ -122,7 +138,8 @@ startup_globs="$startup_dir/*.jsh"
 # Class-data sharing: a warm-up run records the classes a kernel loads (JShell, javac, the kernel)
 # into an archive that later starts map instead of loading again. cds-launch.sh keys the archive to
 # the jar and the JVM, so a rebuilt jar never meets a stale archive.
-launcher=()
+# omp-wait.sh comes first: it sets how OpenMP threads wait (AELAB_OMP_WAIT), then starts the rest.
+launcher=("$here/omp-wait.sh")
 if [ "$cds" = yes ]; then
   if [ "$mode" = data-dir ]; then
     mkdir -p "$target/kernels/$name"
@@ -136,7 +153,7 @@ if [ "$cds" = yes ]; then
   rm -rf "$cds_dir"
   if IJAVA_CLASSPATH="$classpath_globs" IJAVA_STARTUP_SCRIPTS_PATH="$startup_globs" AELAB_KERNEL_SOURCES="$doc_sources" \
        "$here/cds-launch.sh" --record "$cds_dir" "$java_cmd" "${jvm_opts[@]}" -jar "$kernel_jar" --warm-up; then
-    launcher=("$here/cds-launch.sh" "$cds_dir")
+    launcher+=("$here/cds-launch.sh" "$cds_dir")
   else
     echo "install-kernel.sh: warning: no class-data-sharing archive (see $cds_dir/recording.log); the kernel" \
          "works but starts slower" >&2
@@ -166,7 +183,7 @@ cp "$here/logo/logo-svg.svg" "$spec_dir/logo-svg.svg"
 LAUNCHER="$(printf '%s\n' "${launcher[@]}")" JAVA_CMD="$java_cmd" JVM_OPTS="$(printf '%s\n' "${jvm_opts[@]}")" \
 KERNEL_JAR="$kernel_jar" DOC_SOURCES="$doc_sources" \
 DISPLAY_NAME="Java (aelab)" \
-CLASSPATH_GLOBS="$classpath_globs" STARTUP_GLOBS="$startup_globs" MKL_SHIM="$shim" \
+CLASSPATH_GLOBS="$classpath_globs" STARTUP_GLOBS="$startup_globs" MKL_SHIM="$shim" OMP_WAIT="$omp_wait" \
   /usr/bin/env python3 - "$spec_dir/kernel.json" <<'PY'
 import json, os, sys
 launcher = [a for a in os.environ["LAUNCHER"].split("\n") if a]
@@ -195,25 +212,11 @@ spec = {
 }
 if os.environ["MKL_SHIM"]:
     spec["env"]["LD_PRELOAD"] = os.environ["MKL_SHIM"]
-# PyTorch's OpenMP threads sleep instead of spinning while they wait for each other: on a busy
-# 2-core machine spinning made training epochs 2-10x slower (docs/benchmarks.md). For a quiet
-# machine, OMP_WAIT_POLICY= (empty) GOMP_SPINCOUNT=1000 in the installer's environment lets them spin
-# about 20 us first: 8-16% faster when idle, 13-18% slower beside one busy process (docs/benchmarks.md,
-# "Issue 23's levers", second and third rounds). OMP_WAIT_POLICY=ACTIVE spins without end.
-wait = os.environ.get("OMP_WAIT_POLICY", "PASSIVE")
-if wait.upper() not in ("", "PASSIVE", "ACTIVE", "TRUE", "FALSE"):
-    sys.exit(f"install-kernel.sh: OMP_WAIT_POLICY={wait!r} is not a wait policy: use PASSIVE (the default), "
-             "ACTIVE, or empty for GNU OpenMP's own spin-then-sleep (with GOMP_SPINCOUNT)")
-spin = os.environ.get("GOMP_SPINCOUNT", "")
-if spin and not (spin.isdigit() or spin.lower() in ("infinite", "infinity")):
-    sys.exit(f"install-kernel.sh: GOMP_SPINCOUNT={spin!r} is not a spin count: use a whole number such as 1000")
-if spin and wait.upper() in ("PASSIVE", "FALSE"):
-    sys.exit(f"install-kernel.sh: GOMP_SPINCOUNT={spin} has no effect with OMP_WAIT_POLICY={wait or 'PASSIVE'} "
-             "(the default): set OMP_WAIT_POLICY= (empty) too")
-if wait:
-    spec["env"]["OMP_WAIT_POLICY"] = wait
-if spin:
-    spec["env"]["GOMP_SPINCOUNT"] = spin
+# How PyTorch's OpenMP threads wait for each other, applied by omp-wait.sh at each start. Sleeping
+# suits a busy machine (spinning made training 2-10 times slower there with GNU OpenMP's default
+# spin, 13-18% with a short one), a short spin a quiet one (about 20% faster); auto picks one of the
+# two as the kernel starts (docs/benchmarks.md, "Issue 23's levers", second to fourth rounds).
+spec["env"]["AELAB_OMP_WAIT"] = os.environ["OMP_WAIT"]
 with open(sys.argv[1], "w") as f:
     json.dump(spec, f, indent=2)
     f.write("\n")

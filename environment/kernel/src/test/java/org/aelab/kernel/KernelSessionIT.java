@@ -111,7 +111,8 @@ class KernelSessionIT {
 
         KernelHarness kernel = KernelHarness.install(tmp.resolve("jupyter"), "aelab-java-test", System.getProperty("aelab.test.java"),
                 Map.of("IJAVA_STARTUP_SCRIPTS_PATH", KernelHarness.resource("fixture-startup.jsh").toString()), false);
-        Path java = Path.of(kernel.kernelSpec().getAsJsonArray("argv").get(0).getAsString());
+        // argv: omp-wait.sh, then (no class-data sharing here) the java launcher.
+        Path java = Path.of(kernel.kernelSpec().getAsJsonArray("argv").get(1).getAsString());
         jdkSourcesAvailable = Files.isReadable(java.getParent().getParent().resolve("lib/src.zip"));
         JsonObject session = kernel.session(new ArrayList<>(steps.values()), 240);
         JsonArray all = session.getAsJsonArray("results");

@@ -38,7 +38,8 @@ class NotebookIT {
         KernelHarness kernel = KernelHarness.install(tmp.resolve("jupyter"), "aelab-java", null, Map.of(), true);
         JsonObject spec = kernel.kernelSpec();
         assertEquals("message", spec.get("interrupt_mode").getAsString());
-        assertTrue(spec.getAsJsonArray("argv").get(0).getAsString().endsWith("cds-launch.sh"),
+        assertTrue(spec.getAsJsonArray("argv").get(0).getAsString().endsWith("omp-wait.sh"), spec.toString());
+        assertTrue(spec.getAsJsonArray("argv").get(1).getAsString().endsWith("cds-launch.sh"),
                 "the installer's class-data-sharing warm-up failed: " + spec);
 
         JsonObject nb = kernel.runNotebook(KernelHarness.resource("notebooks/real-startup.ipynb"), 4.0, 240);
