@@ -77,6 +77,13 @@ def load_average():
 
 # ---------------------------------------------------------------- the kernel side
 
+def drop_wait_setting(env, variables):
+    """Removes AELAB_OMP_WAIT from env when variables name OpenMP's own (set or removed, they decide
+    how the threads wait; omp-wait.sh would otherwise apply the setting where a removal left none)."""
+    if "OMP_WAIT_POLICY" in variables or "GOMP_SPINCOUNT" in variables:
+        env.pop("AELAB_OMP_WAIT", None)
+
+
 class Kernel:
     """One aelab-java kernel, started the way Jupyter starts it, with cells executed by message."""
 
@@ -90,8 +97,7 @@ class Kernel:
         # The kernelspec's own env (OMP_WAIT_POLICY, LD_PRELOAD, MALLOC_*) would win over the launch
         # environment; a variant names exactly what it changes, so it wins here. An empty value removes.
         spec_env = self.manager.kernel_spec.env
-        if "OMP_WAIT_POLICY" in env_extra or "GOMP_SPINCOUNT" in env_extra:
-            spec_env.pop("AELAB_OMP_WAIT", None)   # OpenMP's own variables, set or removed, decide the waiting
+        drop_wait_setting(spec_env, env_extra)
         for variable, value in env_extra.items():
             if value:
                 spec_env[variable] = value
@@ -398,7 +404,7 @@ def measure_model(key, args, env_extra, results, save):
             if twin:
                 log(f"{key} PyTorch {side}: {twin.threads}")
         times = {"ours": [], "tuned": [], "openmp": [], "shipped": []}
-        warmups = {side: [] for side in times}
+        warmups = results["detail"].setdefault("warmup_epochs_s", {})[key] = {side: [] for side in times}
         for round_ in range(args.warmup + args.epochs):
             seconds = {"ours": float(kernel.run(
                 'String.valueOf(benchFit.run().table().doubleColumn("seconds").get(0))'))}
@@ -410,7 +416,6 @@ def measure_model(key, args, env_extra, results, save):
             if round_ < args.warmup:
                 for side, value in seconds.items():
                     warmups[side].append(round(value, 4))
-                results["detail"].setdefault("warmup_epochs_s", {})[key] = warmups
             else:
                 for side, value in seconds.items():
                     times[side].append(value)

@@ -56,8 +56,7 @@ def environment(assignments):
                  "run environment/setup.sh (or environment/kernel/install-kernel.sh)")
     env = dict(os.environ)
     env.update(spec.env)
-    if re.search(r"\b(OMP_WAIT_POLICY|GOMP_SPINCOUNT)=", assignments):
-        env.pop("AELAB_OMP_WAIT", None)        # the variant's own OpenMP variables decide, set or removed
+    bench.drop_wait_setting(env, {a.partition("=")[0] for a in assignments.split()})
     for assignment in assignments.split():
         name, _, value = assignment.partition("=")
         if value:
