@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -84,6 +85,10 @@ class ExercisesTest {
 
     @Test
     void pcaOfFewImagesIsMeasuredOnTheTestImages() {
+        // Seeded: in about 1 draw in 100 (seeds 1 and 172 of 0-199) the 200-image PCA's error on its own
+        // images lands within the 0.5% tolerance of the full PCA's test error, and the judge rightly
+        // gives the first matching hint ("all the training images") instead of "fitted to".
+        Engine.getInstance().setRandomSeed(42);
         try (NDManager manager = NDManager.newBaseManager()) {
             // 30-pixel "images" with 25 directions of falling variance: 200 of them estimate the
             // 20 leading directions worse than 1,000 do.
